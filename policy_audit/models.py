@@ -1,0 +1,192 @@
+"""Typed boundaries of the pipeline, one model per arrow.
+
+bytes → ``SourceText`` (ingest) → spaCy ``Doc`` (segment) → ``Finding`` (detect)
+→ ``CriterionResult`` (score) → ``Scorecard`` (report).
+
+The ``Scorecard`` JSON shape is a public contract (see README, "JSON contract"):
+rename nothing here without bumping ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Level(StrEnum):
+    """How well a policy meets one criterion, best first."""
+
+    STRONG = "strong"
+    PARTIAL = "partial"
+    WEAK = "weak"
+    MISSING = "missing"
+
+
+# Lower rank = weaker reading. "missing" is not ranked: it means nothing was said.
+LEVEL_RANK: dict[Level, int] = {Level.WEAK: 0, Level.PARTIAL: 1, Level.STRONG: 2}
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+class PageSpan(BaseModel):
+    """Characters ``[start, end)`` of the normalised text came from page ``page`` (1-based)."""
+
+    page: int = Field(ge=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class ExtractionQuality(BaseModel):
+    """How trustworthy the extracted text is, so an unreadable file is never silently scored."""
+
+    characters: int = 0
+    words: int = 0
+    pages: int | None = None
+    pages_without_text: int = 0
+    garbled: bool = False
+    notes: list[str] = Field(default_factory=list)
+
+
+class SourceText(BaseModel):
+    """A document reduced to normalised text, with a map from offsets back to pages."""
+
+    name: str
+    media_type: str
+    sha256: str
+    text: str
+    pages: list[PageSpan] = Field(default_factory=list)
+    quality: ExtractionQuality = Field(default_factory=ExtractionQuality)
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding character ``offset``, or None for page-less sources."""
+        for span in self.pages:
+            if span.start <= offset < span.end:
+                return span.page
+        if self.pages and offset >= self.pages[-1].end:
+            return self.pages[-1].page
+        return None
+
+
+# --------------------------------------------------------------------------- detect
+
+
+class Duration(BaseModel):
+    """A period found in the text, normalised to whole days (rounded up)."""
+
+    text: str
+    days: int
+    start: int
+    end: int
+    bound: str = "exact"  # "max" (no later than, up to), "min" (at least), "exact"
+    conflict: bool = False  # words and digits disagree: "thirty (13) days"
+
+
+class Recipient(BaseModel):
+    """Who the data may go to, as named in a clause."""
+
+    kind: str  # e.g. "law_enforcement", "federal", "immigration", "private", "network", ...
+    text: str
+    start: int
+    end: int
+
+
+class Finding(BaseModel):
+    """One clause read for one topic: what it says, how firmly, and with what exceptions."""
+
+    model_config = ConfigDict(frozen=False)
+
+    topic: str
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    section: str | None = None
+    modality: str = "none"  # "mandatory" | "discretionary" | "fact" | "none"
+    negated: bool = False
+    exceptions: list[str] = Field(default_factory=list)
+    durations: list[Duration] = Field(default_factory=list)
+    recipients: list[Recipient] = Field(default_factory=list)
+    cues: list[str] = Field(default_factory=list)  # names of the rules that matched
+
+
+# --------------------------------------------------------------------------- score
+
+
+class Evidence(BaseModel):
+    """Exact words from the document, located in the extracted text."""
+
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    section: str | None = None
+    rule: str | None = None  # the rule that read this clause
+
+
+class Conflict(BaseModel):
+    """Two clauses that pull one criterion in different directions; the weaker one decided."""
+
+    description: str
+    stronger: Evidence
+    weaker: Evidence
+
+
+class CriterionResult(BaseModel):
+    id: str
+    title: str
+    level: Level
+    score: float
+    weight: float = 1.0
+    evidence: list[Evidence] = Field(default_factory=list)
+    explanation: str
+    recommendation: str
+    rule: str | None = None  # id of the level rule that decided
+    conflicts: list[Conflict] = Field(default_factory=list)
+
+
+class DocumentInfo(BaseModel):
+    name: str
+    sha256: str
+    media_type: str
+    pages: int | None = None
+    characters: int
+    words: int = 0
+    garbled: bool = False
+
+
+class RubricRef(BaseModel):
+    id: str
+    version: str
+
+
+class Overall(BaseModel):
+    score: float = Field(ge=0, le=100)
+    grade: str
+
+
+class Facts(BaseModel):
+    """Numbers and flags a reader wants at a glance; extra keys may be added by rubrics."""
+
+    model_config = ConfigDict(extra="allow")
+
+    retention_days: int | None = None
+
+
+class Scorecard(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    document: DocumentInfo
+    rubric: RubricRef
+    overall: Overall
+    facts: Facts
+    criteria: list[CriterionResult]
+    warnings: list[str] = Field(default_factory=list)
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        for result in self.criteria:
+            if result.id == criterion_id:
+                return result
+        raise KeyError(criterion_id)

@@ -1,0 +1,221 @@
+"""Rubrics as data: a folder with ``rubric.toml`` and one TOML file per criterion.
+
+``rubric.toml`` names the rubric (id, version, title), lists its criteria (or takes every
+file in its criteria folder) and sets the grade bands. Each criterion file says what the
+criterion asks, what every level means and scores, why it matters (with citations), and the
+model language that would reach ``strong``. Everything is validated when loaded; a mistake
+raises ``RubricError`` naming the file and the fix.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import RubricError
+from .models import Level
+
+IDENT = r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$"
+BUILTIN_RUBRICS = ("comprehensive", "core")
+DEFAULT_RUBRIC = "core"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(_Strict):
+    title: str = Field(min_length=3)
+    source: str = Field(min_length=2, description="Who says it: a statute, a model policy, a report.")
+    url: str | None = None
+    note: str | None = None
+
+
+class LevelSpec(_Strict):
+    meaning: str = Field(min_length=3)
+    score: Annotated[float, Field(ge=0.0, le=1.0)]
+    recommendation: str | None = Field(
+        default=None, description="What to change, from this level, to reach strong."
+    )
+
+
+class Example(_Strict):
+    """An annotated case: this text must earn this level (tested)."""
+
+    text: str = Field(min_length=3)
+    level: Level
+    retention_days: int | None = None
+    note: str | None = None
+
+
+class Criterion(_Strict):
+    id: Annotated[str, Field(pattern=IDENT)]
+    title: str = Field(min_length=3)
+    question: str = Field(min_length=3)
+    weight: Annotated[float, Field(gt=0.0, le=100.0)]
+    scorer: str = Field(description="Name of the built-in scorer that reads the findings.")
+    why: str = Field(min_length=10)
+    model_language: str = Field(min_length=10)
+    levels: dict[Level, LevelSpec]
+    citations: list[Citation] = Field(min_length=1)
+    examples: list[Example] = Field(default_factory=list)
+    core: bool = False
+
+    @field_validator("levels")
+    @classmethod
+    def _all_levels(cls, levels: dict[Level, LevelSpec]) -> dict[Level, LevelSpec]:
+        absent = [lvl.value for lvl in Level if lvl not in levels]
+        if absent:
+            raise ValueError(f"add a [levels.{absent[0]}] table (every level needs one)")
+        return levels
+
+    def score_for(self, level: Level) -> float:
+        return self.levels[level].score
+
+
+class Rubric(_Strict):
+    id: Annotated[str, Field(pattern=IDENT)]
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    title: str
+    description: str = ""
+    grades: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=lambda: {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0, "F": 0.0}
+    )
+    criteria: tuple[Criterion, ...]
+
+    @model_validator(mode="after")
+    def _unique_and_graded(self) -> Rubric:
+        seen: set[str] = set()
+        for criterion in self.criteria:
+            if criterion.id in seen:
+                raise ValueError(f"criterion id {criterion.id!r} appears twice: ids must be unique")
+            seen.add(criterion.id)
+        if 0.0 not in self.grades.values():
+            raise ValueError("grades need a band starting at 0 (e.g. F = 0)")
+        return self
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def grade(self, score: float) -> str:
+        bands = sorted(self.grades.items(), key=lambda item: item[1], reverse=True)
+        return next(letter for letter, floor in bands if score >= floor)
+
+
+class _Manifest(_Strict):
+    id: Annotated[str, Field(pattern=IDENT)]
+    version: str
+    title: str
+    description: str = ""
+    criteria_dir: str = "criteria"
+    criteria: list[str] | None = None
+    grades: dict[str, float] | None = None
+
+
+def rubric_root() -> Path:
+    """Where the shipped rubrics live: inside the wheel, or beside the source tree."""
+    installed = Path(__file__).resolve().parent / "_rubric"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "rubric"
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RubricError(f"{path}: file not found") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RubricError(f"{path}: not valid TOML ({exc}); fix the syntax") from exc
+
+
+def _explain(path: Path, exc: ValidationError) -> RubricError:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        fix = f"unknown field {where!r}: remove it or check its spelling"
+    elif first["type"] == "missing":
+        fix = f"missing field {where!r}: add it"
+    else:
+        fix = f"field {where!r}: {first['msg']}"
+    more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
+    return RubricError(f"{path}: {fix}{more}")
+
+
+def load_criterion(path: Path) -> Criterion:
+    data = _read_toml(path)
+    try:
+        criterion = Criterion.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(path, exc) from None
+    if criterion.id != path.stem:
+        raise RubricError(f"{path}: id {criterion.id!r} must match the file name {path.stem!r}")
+    from .scoring import SCORERS  # late import: scoring depends on models only
+
+    if criterion.scorer not in SCORERS:
+        known = ", ".join(sorted(SCORERS))
+        raise RubricError(f"{path}: unknown scorer {criterion.scorer!r}; use one of: {known}")
+    return criterion
+
+
+def load_rubric_dir(folder: Path) -> Rubric:
+    folder = Path(folder)
+    manifest_path = folder / "rubric.toml"
+    if not manifest_path.is_file():
+        raise RubricError(f"{folder}: no rubric.toml here; a rubric folder needs one")
+    try:
+        manifest = _Manifest.model_validate(_read_toml(manifest_path))
+    except ValidationError as exc:
+        raise _explain(manifest_path, exc) from None
+    criteria_dir = (folder / manifest.criteria_dir).resolve()
+    if not criteria_dir.is_dir():
+        raise RubricError(f"{manifest_path}: criteria_dir {manifest.criteria_dir!r} is not a folder")
+    available = {path.stem: path for path in sorted(criteria_dir.glob("*.toml"))}
+    wanted = manifest.criteria if manifest.criteria is not None else list(available)
+    duplicates = {cid for cid in wanted if wanted.count(cid) > 1}
+    if duplicates:
+        raise RubricError(f"{manifest_path}: criterion {sorted(duplicates)[0]!r} is listed twice")
+    missing = [cid for cid in wanted if cid not in available]
+    if missing:
+        raise RubricError(
+            f"{manifest_path}: criterion {missing[0]!r} is listed but {criteria_dir}/"
+            f"{missing[0]}.toml does not exist"
+        )
+    criteria = tuple(load_criterion(available[cid]) for cid in wanted)
+    fields = manifest.model_dump(exclude={"criteria_dir", "criteria", "grades"})
+    if manifest.grades is not None:
+        fields["grades"] = manifest.grades
+    try:
+        return Rubric.model_validate({**fields, "criteria": criteria})
+    except ValidationError as exc:
+        raise _explain(manifest_path, exc) from None
+
+
+@functools.cache
+def _builtin(name: str) -> Rubric:
+    return load_rubric_dir(rubric_root() / name)
+
+
+def load_rubric(rubric: str | Path | Rubric | None = None) -> Rubric:
+    """A shipped rubric by name (``core``, ``comprehensive``), or a rubric folder by path."""
+    if isinstance(rubric, Rubric):
+        return rubric
+    if rubric is None:
+        rubric = DEFAULT_RUBRIC
+    if isinstance(rubric, str) and (rubric_root() / rubric / "rubric.toml").is_file():
+        return _builtin(rubric)
+    path = Path(rubric)
+    if path.is_dir():
+        return load_rubric_dir(path)
+    shipped = ", ".join(name for name in BUILTIN_RUBRICS if (rubric_root() / name).is_dir())
+    raise RubricError(f"{rubric}: no such rubric; name a shipped one ({shipped}) or a rubric folder")
+
+
+def list_rubrics() -> list[Rubric]:
+    root = rubric_root()
+    return [_builtin(p.parent.name) for p in sorted(root.glob("*/rubric.toml"))]
