@@ -1,0 +1,113 @@
+"""Detect clause findings in a segmented ``Doc``.
+
+Cheap triggers first: one ``PhraseMatcher`` (token LOWER) holds every topic's trigger
+words and runs once over the document; only the sentences it marks are read by the
+topic readers, which apply their (costlier) regular-expression rules to that sentence
+and its neighbouring lines. Readers say what a clause *is* (a cue such as
+``retention.limit`` or ``immigration.use_ban``, with modality, negation, exceptions,
+durations and recipients); they never decide levels. That is ``scoring``'s job.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from ..models import Finding, SourceText
+from ..segment import Line, get_nlp, lines_of
+from . import immigration, reporting, retention, sharing
+
+
+@dataclass(slots=True)
+class Clause:
+    """A sentence, with the line it sits in and that line's neighbours."""
+
+    start: int
+    end: int
+    text: str
+    line_index: int
+    lines: list[Line] = field(repr=False)
+
+    @property
+    def line(self) -> Line:
+        return self.lines[self.line_index]
+
+    def neighbour(self, step: int) -> Line | None:
+        index = self.line_index + step
+        return self.lines[index] if 0 <= index < len(self.lines) else None
+
+    @property
+    def section(self) -> str | None:
+        return self.line.section
+
+    @property
+    def label(self) -> str | None:
+        return self.line.label
+
+
+Reader = Callable[[Clause], list[Finding]]
+
+READERS: dict[str, tuple[tuple[str, ...], Reader]] = {
+    "retention": (retention.TRIGGERS, retention.read),
+    "sharing": (sharing.TRIGGERS, sharing.read),
+    "immigration": (immigration.TRIGGERS, immigration.read),
+    "reporting": (reporting.TRIGGERS, reporting.read),
+}
+
+
+@functools.cache
+def _matcher() -> PhraseMatcher:
+    nlp = get_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for topic, (triggers, _) in READERS.items():
+        matcher.add(topic, list(nlp.tokenizer.pipe(triggers)))
+    return matcher
+
+
+def clauses_of(doc: Doc) -> list[Clause]:
+    lines = lines_of(doc)
+    line_starts = [line.start for line in lines]
+    clauses = []
+    for sent in doc.sents:
+        text = sent.text
+        stripped = text.strip()
+        if not stripped:
+            continue
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        index = max(0, bisect.bisect_right(line_starts, start) - 1)
+        clauses.append(Clause(start, start + len(stripped), stripped, index, lines))
+    return clauses
+
+
+def detect(doc: Doc, source: SourceText | None = None) -> list[Finding]:
+    """Every finding in the document, in document order."""
+    clauses = clauses_of(doc)
+    starts = [clause.start for clause in clauses]
+    wanted: dict[str, set[int]] = {topic: set() for topic in READERS}
+    vocab = doc.vocab.strings
+    for match_id, token_start, _ in _matcher()(doc):
+        char = doc[token_start].idx
+        index = bisect.bisect_right(starts, char) - 1
+        if index >= 0:
+            wanted[vocab[match_id]].add(index)
+    # URLs are single tokens the phrase matcher cannot see into: a plain find is enough.
+    text = doc.text
+    for marker in ("http", "www."):
+        at = text.find(marker)
+        while at != -1:
+            wanted["reporting"].add(bisect.bisect_right(starts, at) - 1)
+            at = text.find(marker, at + 1)
+    findings: list[Finding] = []
+    for topic, (_, reader) in READERS.items():
+        for index in sorted(wanted[topic]):
+            for finding in reader(clauses[index]):
+                if source is not None:
+                    finding.page = source.page_at(finding.start)
+                findings.append(finding)
+    findings.sort(key=lambda f: (f.start, f.topic))
+    return findings

@@ -1,0 +1,99 @@
+"""Immigration clauses: bans on using or sharing ALPR data for immigration enforcement.
+
+Cues:
+- ``immigration.use_ban``: the data may not be *used* for immigration enforcement (a
+  negated use, or "immigration enforcement" in a list of prohibited uses)
+- ``immigration.share_ban``: it may not be *shared* for it (a negated share naming
+  immigration, ICE/CBP/DHS, or all federal agencies, which is a superset; searches for
+  federal agencies barred; the data filtered out of immigration searches)
+- ``immigration.by_reference``: a ban only by naming a law (Values Act, a sanctuary ordinance)
+- ``immigration.exception``: the ban carries an exception that can swallow it ("except as
+  required by law", "unless approved by the Chief"); ``immigration.judicial_exception``:
+  an exception only for a judicial warrant or court order, which keeps the ban whole
+- ``immigration.allowed``: sharing with immigration authorities expressly allowed
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..models import Finding
+from .clause import EXCEPTION_RE, exception_kinds, negated_around, read_clause
+from .common import SHARE_RE, in_prohibited_list, make_finding
+from .recipients import find_recipients, kinds
+
+if TYPE_CHECKING:
+    from . import Clause
+
+TRIGGERS = (
+    "immigration", "immigrant", "immigrants", "ICE", "deportation", "CBP", "border patrol",
+    "homeland security", "DHS", "federal", "values act", "sb 54", "senate bill 54", "7284",
+    "sanctuary", "trust act", "out-of-state", "out of state", "undocumented",
+)  # fmt: skip
+
+IMMIGRATION_RE = re.compile(
+    r"(?i:\bimmigra\w*|\bdeport\w*|\bundocumented\b|\bcitizenship\s+status\b|\bremoval\s+"
+    r"proceedings\b|\bcustoms\s+and\s+border\b|\bborder\s+patrol\b|\bhomeland\s+security\s+"
+    r"investigations\b)|\bICE\b|\bCBP\b|\bHSI\b"
+)
+_REFERENCE_RE = re.compile(
+    r"(?i)\b(?:values\s+act|SB\s*54|senate\s+bill\s*54|7284(?:\.\d+)?|sanctuary|trust\s+act|"
+    r"welcoming\s+(?:city|ordinance)|keep\s+\w+\s+families\s+safe)\b"
+)
+_USE_RE = re.compile(r"(?i)\b(?:use[ds]?|usage|utiliz\w+|assist\w*|purposes?\s+of)\b")
+_SHARE_SIDE_RE = re.compile(r"(?i)\bfilter\w*\s+out\b|\bsearch(?:es)?\b|\bprovid\w+\b|\brequests?\b")
+_PROHIBITION_RE = re.compile(r"(?i)\b(?:prohibit\w*|forbid\w*|illegal|unlawful|not\s+(?:permitted|"
+                             r"allowed|authorized)|shall\s+not|may\s+not|must\s+not|will\s+not|"
+                             r"cannot|never|filtered\s+out)\b")  # fmt: skip
+
+
+def read(clause: Clause) -> list[Finding]:
+    text = clause.text
+    if text.rstrip().endswith("?"):
+        return []
+    immigration = IMMIGRATION_RE.search(text)
+    recipients = find_recipients(text, clause.start)
+    found = kinds(recipients)
+    listed = in_prohibited_list(clause)
+    cues: list[str] = []
+    share = SHARE_RE.search(text)
+    share_negated = share is not None and any(
+        negated_around(text, m.start(), m.end()) for m in SHARE_RE.finditer(text)
+    )
+    prohibiting = listed or share_negated or bool(_PROHIBITION_RE.search(text))
+    if immigration is not None:
+        if prohibiting:
+            before = text[: immigration.start()]
+            if share_negated or _SHARE_SIDE_RE.search(before) or (share and not listed):
+                cues.append("immigration.share_ban")
+            if _USE_RE.search(before) or listed or not share:
+                cues.append("immigration.use_ban")
+        elif share is not None:
+            cues.append("immigration.allowed")
+    elif prohibiting and found & {"federal", "immigration"} and (share_negated or listed and share):
+        # Barring every federal agency bars the immigration ones too.
+        cues.append("immigration.share_ban")
+    if not cues and prohibiting and _REFERENCE_RE.search(text):
+        cues.append("immigration.by_reference")
+    if not cues:
+        return []
+    if "immigration.allowed" not in cues:
+        cues.extend(_exception_cues(text, immigration))
+    reading = read_clause(text, *(immigration.span() if immigration else (0, 0)))
+    return [make_finding(clause, "immigration", cues, reading, recipients=recipients)]
+
+
+def _exception_cues(text: str, key: re.Match[str] | None) -> list[str]:
+    """An exception anywhere in the ban's clause: judicial ones keep it, others swallow it."""
+    phrases = [
+        re.split(r"(?<=[.;])\s", text[m.start() :], maxsplit=1)[0][:200]
+        for m in EXCEPTION_RE.finditer(text)
+        if not re.match(r"(?i)subject\s+to|however", m.group(0))
+    ]
+    if not phrases:
+        return []
+    found = exception_kinds(phrases)
+    if all(kind == "judicial" for kind in found):
+        return ["immigration.judicial_exception"]
+    return ["immigration.exception"]

@@ -1,0 +1,184 @@
+"""Reporting clauses: does the public learn how ALPR is used, and is the policy published?
+
+Cues:
+- ``reporting.public_figures``: usage figures made public (a public report, log or
+  dashboard with numbers of scans, hits, searches; a portal's "Searches in the last 30
+  days" followed by a number; a public search audit)
+- ``reporting.public_report``: a periodic report that is public, figures not stated
+- ``reporting.policy_published``: the policy itself is posted or linked (not a vendor page)
+- ``reporting.oversight_report``: a report to a council, board, commission or legislature
+- ``reporting.summary``: a periodic summary of use with no stated audience
+- ``reporting.internal``: audits or reports that go only to command staff
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..models import Finding
+from .clause import modality_before, negated_before
+from .common import make_finding
+
+if TYPE_CHECKING:
+    from . import Clause
+
+TRIGGERS = (
+    "report", "reports", "reporting", "reported", "annual", "annually", "quarterly", "monthly",
+    "publish", "published", "posted", "post", "website", "web site", "homepage", "public",
+    "publicly", "transparency", "dashboard", "log", "audit", "audits", "audited", "statistics",
+    "searches", "detected", "hits", "council", "commission", "legislature", "link", "policy",
+    "summary", "http", "https", "www", "documentation", "committees", "commissioner",
+)  # fmt: skip
+
+_USAGE_LABEL_RE = re.compile(
+    r"(?i)\b(?:vehicles?|plates?|reads?|scans?|detections?)\s+(?:detected|read|scanned|captured|"
+    r"collected)|\b(?:searches|queries|hits|alerts|detections|scans|reads)\b.{0,30}\b(?:last|past|"
+    r"this|per)\b"
+)
+_NUMBER_LINE_RE = re.compile(r"^\s*[\d,]{1,15}\s*$")
+_PUBLIC_AUDIT_RE = re.compile(r"(?i)\bpublic\s+(?:search\s+)?audit\b")
+_PUBLIC_RE = re.compile(
+    r"(?i)\b(?:public(?:ly)?(?!\s+(?:safety|agenc\w+|records?\s+act|review|roads?|streets?|"
+    r"property|places?|databases?|entit\w+))|posted|published|website|web\s+site|homepage|"
+    r"available\s+to\s+(?:the\s+)?(?:public|community|residents))\b"
+)
+_REPORT_RE = re.compile(r"(?i)\b(?:reports?|log|logs|dashboard|summary|summaries|statistics|"
+                        r"audits?|results)\b")  # fmt: skip
+_FIGURES_RE = re.compile(
+    r"(?i)\b(?:number\s+of|how\s+many|total|statistics|counts?|figures|aggregate|plates?\s+"
+    r"(?:read|recorded|collected|scanned|captured)|hits|searches|queries|scans|reads|"
+    r"requests?\s+(?:received|for\s+data)|agencies\s+(?:given|granted)\s+access|audit\s+results)\b"
+)
+_PERIODIC_RE = re.compile(r"(?i)\b(?:annual(?:ly)?|yearly|each\s+year|every\s+year|quarterly|"
+                          r"monthly|semi-?annual\w*|biennial\w*|periodic\w*|regular\s+basis|"
+                          r"every\s+(?:\w+\s+)?(?:months?|years?|quarters?))\b")  # fmt: skip
+_POLICY_RE = re.compile(r"(?i)\b(?:polic(?:y|ies)|procedures?|general\s+orders?|documentation|"
+                        r"DGO|manual)\b")  # fmt: skip
+_POSTED_RE = re.compile(
+    r"(?i)\b(?:posted|published|publish|post|(?:made\s+|is\s+|be\s+)?available\s+(?:on|at|to\s+"
+    r"the\s+public)|can\s+be\s+found|found\s+at|(?:on|at)\s+(?:the\s+|our\s+|its\s+)?(?:[\w'’]+\s+){0,3}"
+    r"(?:website|web\s+site|homepage|home\s+page|internet))\b"
+)
+# The agency's own ALPR policy, not any policy ("the then-current Reinstall Policy").
+_OWN_POLICY_RE = re.compile(
+    r"(?i)\b(?:this|the|our|its|[\w]+['’]s|ALPR|LPR|reader|usage|use|privacy|full|complete)\s+"
+    r"(?:[\w()]+\s+){0,3}?(?:polic(?:y|ies)|procedures?|general\s+orders?|documentation)\b"
+)
+_URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|org|us|edu|com|"
+                     r"net)/\S*")  # fmt: skip
+_BARE_URL_RE = re.compile(r"(?i)^\s*(?:https?://|www\.)\S+\s*$|^\s*[\w-]+(?:\.[\w-]+)+/\S*\s*$")
+_VENDOR_URL_RE = re.compile(r"(?i)flocksafety|vigilant|motorolasolutions|leadsonline|genetec|rekor|"
+                            r"axon\.com|privacy-ethics")  # fmt: skip
+_OVERSIGHT_RE = re.compile(
+    r"(?i)\b(?:city\s+council|council|board\s+of\s+(?:supervisors|commissioners|directors)|"
+    r"commission(?:er)?|oversight|legislat\w+|committees?|governing\s+body|mayor|city\s+manager|"
+    r"privacy\s+advisory)\b"
+)
+_INTERNAL_RE = re.compile(
+    r"(?i)\b(?:chief|sheriff|captain|lieutenant|commander|command\s+staff|supervisor\w*|"
+    r"administrator|division|undersheriff|deputy\s+chief|designee)\b"
+)
+_OPERATIONAL_RE = re.compile(r"(?i)\b(?:malfunction\w*|misread\w*|damage\w*|inoperab\w+|repair\w*|"
+                             r"errors?\b|outage|breach\w*)")  # fmt: skip
+
+
+def _usage_label(clause: Clause) -> Finding | None:
+    """A portal's "Searches in the last 30 days" label followed by a bare number."""
+    line = clause.line
+    if line.kind == "body" and len(line.text) > 80:
+        return None
+    following = clause.neighbour(1)
+    if _PUBLIC_AUDIT_RE.search(line.text) and len(line.text) < 40:
+        return make_finding(clause, "reporting", ["reporting.public_figures"])
+    if not _USAGE_LABEL_RE.search(line.text) or following is None:
+        return None
+    if not _NUMBER_LINE_RE.match(following.text):
+        return None
+    finding = make_finding(clause, "reporting", ["reporting.public_figures"])
+    finding.text = f"{line.text} {following.text}"
+    finding.end = following.end
+    return finding
+
+
+def _policy_link(clause: Clause) -> Finding | None:
+    """A label naming the policy with a link to it (on this line or the next)."""
+    line = clause.line
+    following = clause.neighbour(1)
+    if len(line.text) > 160 or not _POLICY_RE.search(line.text):
+        return None
+    candidates = [line.text]
+    if following is not None and _BARE_URL_RE.match(following.text):
+        candidates.append(following.text)  # a label line, then the link on its own line
+    if re.search(r"(?i)\(TBD\)|\bTBD\b", " ".join(candidates)):
+        return None
+    for candidate in candidates:
+        url = _URL_RE.search(candidate)
+        if url is not None:
+            if _VENDOR_URL_RE.search(url.group(0)):
+                return make_finding(clause, "reporting", ["reporting.vendor_link"])
+            finding = make_finding(clause, "reporting", ["reporting.policy_published"])
+            if candidate is not line.text and following is not None:
+                finding.text, finding.end = f"{line.text} {following.text}", following.end
+            return finding
+    return None
+
+
+def read(clause: Clause) -> list[Finding]:
+    for special in (_usage_label, _policy_link):
+        found = special(clause)
+        if found is not None:
+            return [found]
+    text = clause.text
+    if text.rstrip().endswith("?") or _OPERATIONAL_RE.search(text):
+        return []
+    cues: list[str] = []
+    public = _PUBLIC_RE.search(text)
+    if public and negated_before(text, public.start(), 30):
+        public = None
+    report = _REPORT_RE.search(text)
+    policy = _POLICY_RE.search(text)
+    own_summary = policy is not None and re.search(
+        r"(?i)\b(?:below|following|above|these)\s+(?:\w+\s+)?$", text[: policy.start()]
+    )
+    if (
+        policy
+        and _OWN_POLICY_RE.search(text)
+        and _POSTED_RE.search(text)
+        and not own_summary
+        and not _VENDOR_URL_RE.search(text)
+        and not re.search(r"(?i)\bnot\s+open\s+to\s+public", text)
+    ):
+        cues.append("reporting.policy_published")
+    if report is not None and not own_summary:
+        figures = _FIGURES_RE.search(text) or _figures_in_items(clause)
+        if public:
+            cues.append("reporting.public_figures" if figures else "reporting.public_report")
+        elif _OVERSIGHT_RE.search(text) and re.search(
+            r"(?i)\b(?:provided|submitted|presented|reported|delivered|sent|made)\s+to\b|\bto\s+the\b",
+            text,
+        ):
+            cues.append("reporting.oversight_report")
+        elif re.search(r"(?i)\bsummary\b", text) and _PERIODIC_RE.search(text):
+            cues.append("reporting.summary")
+        elif re.search(r"(?i)\baudit", text) or _INTERNAL_RE.search(text):
+            cues.append("reporting.internal")
+    if not cues:
+        return []
+    modality = modality_before(text, (public or report).start() if (public or report) else 0)
+    finding = make_finding(clause, "reporting", cues)
+    finding.modality = modality
+    return [finding]
+
+
+def _figures_in_items(clause: Clause) -> bool:
+    """A sentence ending "… that includes:" whose list items carry the figures."""
+    if not clause.text.rstrip().endswith((":", "includes", "include")):
+        return False
+    for step in range(1, 6):
+        line = clause.neighbour(step)
+        if line is None or line.kind not in ("item", "body"):
+            break
+        if _FIGURES_RE.search(line.text):
+            return True
+    return False

@@ -1,0 +1,174 @@
+"""Retention clauses: how long ALPR data may be kept, and which data a period covers.
+
+Cues (``Finding.cues``):
+- ``retention.limit``: a firm maximum (shall/must/will be purged; "is deleted after";
+  "retained for a maximum of"; "may be retained up to" also caps what is allowed).
+- ``retention.min_only``: a minimum with no maximum ("at least", "a minimum of").
+- ``retention.discretionary``: deletion left to discretion ("may be purged", "should").
+- ``retention.deferral``: deferral to a schedule or policy with no number.
+- ``retention.indefinite``: "as long as necessary", "indefinitely", "until no longer needed".
+- ``retention.no_period``: deletion or storage said to happen, with no period.
+Scope cues say what data the clause governs: ``scope.nonhit`` (expressly data not tied to
+a hit or investigation), ``scope.hit`` (hit, evidence or case data only), ``scope.other``
+(other records: query logs, audit trails, hot lists, video, requests), ``scope.general``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..models import Finding
+from .clause import DISCRETIONARY, EXCEPTION_RE, FACT, read_clause
+from .durations import find_durations
+
+if TYPE_CHECKING:
+    from . import Clause
+
+TRIGGERS = (
+    "retain", "retains", "retained", "retaining", "retention", "purge", "purged", "purges",
+    "purging", "delete", "deleted", "deletes", "deletion", "destroy", "destroyed", "destroys",
+    "destruction", "erase", "erased", "expunge", "expunged", "overwritten", "stored", "store",
+    "kept", "keep", "held", "maintained", "indefinitely", "discarded", "disposed",
+)  # fmt: skip
+
+_KEEP_VERB = r"retain(?:ed|s|ing)?|stored?|storing|kept|keep|held|maintained|preserved|saved"
+_DELETE_VERB = (
+    r"purg(?:e|ed|es|ing)|delet(?:e|ed|es|ing|ion)|destroy(?:ed|s|ing)?|destruction|"
+    r"eras(?:e|ed|ure)|expung(?:e|ed)|overwritten|discarded|disposed\s+of"
+)
+_KEY_RE = re.compile(rf"(?i)\b(?:(?P<keep>{_KEEP_VERB})|(?P<delete>{_DELETE_VERB})|"
+                     r"(?P<noun>retention))\b")  # fmt: skip
+
+# "not related to an active investigation", "not appearing on hotlists", "non-hit":
+# these phrases mark the data as NON-hit; they are removed before scope words are read.
+_NONHIT_RE = re.compile(
+    r"(?i)\b(?:not|no|non-?|never|without)\s*(?:\w+\s+){0,5}?(?:rel\w*|related|associated|connected|"
+    r"linked|tied|part|appearing|designated|relevant|pertinent|connection|hits?|alerts?|"
+    r"evidence|evidentiary|investigat\w*|needed\s+for)\b[^,;.]*"
+)
+_HIT_RE = re.compile(
+    r"(?i)\b(?:evidence|evidentiary|hits?|alerts?|investigat\w+|cases?|criminal\s+matter|"
+    r"litigation|exculpatory|preservation|discovery|court|prosecution|all\s+other|remaining|"
+    r"such\s+data|these\s+records|that\s+data|archived)\b"
+)
+_OTHER_RECORD_RE = re.compile(
+    r"(?i)\b(?:audit\s+(?:trails?|logs?|records?)|logs?|quer(?:y|ies)|search(?:es)?\s+"
+    r"(?:history|records?|logs?)|user\s+(?:queries|profiles?|activity)|hot\s*-?lists?|"
+    r"hot\s+plates|video|body[-\s]worn|requests?|records?\s+of\s+(?:access|use|the\s+request)|"
+    r"access\s+records?|reports?|emails?|training\s+records|accounts?|passwords?|"
+    r"hardware|units|equipment|(?:system\s+)?access)\b"
+)
+_DEFERRAL_RE = re.compile(
+    r"(?i)\b(?:retention\s+(?:schedules?|polic(?:y|ies)|periods?\s+(?:set|established)|"
+    r"requirements?|guidelines?|rules?)|records?\s+(?:retention|management)\s+(?:schedules?|"
+    r"polic(?:y|ies)|act)|(?:general\s+)?records\s+schedules?|(?:as|when)\s+(?:the\s+)?vendor\s+"
+    r"purges)\b"
+)
+_INDEFINITE_RE = re.compile(
+    r"(?i)\b(?:indefinite(?:ly)?|as\s+long\s+as\s+(?:\w+\s+){0,3}(?:necessary|needed|useful|"
+    r"required|appropriate|practicable|operationally)|until\s+(?:it\s+is\s+|they\s+are\s+)?"
+    r"(?:no\s+longer|not)\s+(?:needed|necessary|useful|required)|no\s+(?:set|fixed)\s+"
+    r"(?:time|period|limit)|permanently|in\s+perpetuity)\b"
+)
+_NEGATED_MAX_RE = re.compile(r"(?i)\b(?:more|longer)\s+than\b|\bbeyond\b|\bin\s+excess\s+of\b")
+_LABEL_RE = re.compile(r"(?i)\bretention\b|\bretained\b|\bdeleted\s+after\b|\bpurged\s+after\b")
+_BARE_DURATION_RE = re.compile(r"(?i)^\s*[\d,]+\s*(?:calendar\s+)?(?:days?|months?|years?|hours?)"
+                               r"\s*\.?\s*$")  # fmt: skip
+
+
+def _scope(subject: str) -> str:
+    """What data the clause governs, read from its subject (the words before the verb)."""
+    nonhit = bool(_NONHIT_RE.search(subject))
+    rest = _NONHIT_RE.sub(" ", subject)
+    if _OTHER_RECORD_RE.search(rest) and not re.search(r"(?i)\b(?:ALPR|LPR|plate)\s+data\b", rest):
+        return "other"
+    if _HIT_RE.search(rest):
+        return "hit"
+    return "nonhit" if nonhit else "general"
+
+
+def _label_value(clause: Clause) -> Finding | None:
+    """Key/value pages: a line "Data retention (in days)" followed by a line "30 days"."""
+    line = clause.line
+    following = clause.neighbour(1)
+    if line.kind not in ("label", "heading") or not _LABEL_RE.search(line.text):
+        return None
+    if following is None or not _BARE_DURATION_RE.match(following.text):
+        return None
+    durations = find_durations(following.text, following.start)
+    if not durations:
+        return None
+    return Finding(
+        topic="retention",
+        text=f"{line.text} {following.text}",
+        start=line.start,
+        end=following.end,
+        section=clause.section,
+        modality=FACT,
+        durations=durations,
+        cues=["retention.limit", "retention.label_value", "scope.general"],
+    )
+
+
+def read(clause: Clause) -> list[Finding]:
+    labelled = _label_value(clause)
+    if labelled is not None:
+        return [labelled]
+    text = clause.text
+    if text.rstrip().endswith("?"):
+        return []  # a question is not a rule
+    key = _KEY_RE.search(text)
+    if key is None:
+        return []
+    # Read the verb that carries a period if there is one ("stored for a maximum of 30
+    # days. Thereafter ... purged"): prefer the key nearest a duration.
+    durations_all = find_durations(text, clause.start)
+    keys = list(_KEY_RE.finditer(text))
+    if durations_all:
+        first = durations_all[0].start - clause.start
+        before = [k for k in keys if k.start() < first]
+        key = before[-1] if before else keys[0]
+    exception_at = EXCEPTION_RE.search(text, key.end())
+    main_end = exception_at.start() if exception_at else len(text)
+    reading = read_clause(text, key.start(), key.end())
+    scope = _scope(text[: key.start()] + " " + text[key.end() : min(main_end, key.end() + 60)]
+                   if key["noun"] else text[: key.start()])  # fmt: skip
+    durations = [d for d in durations_all if d.start - clause.start < main_end]
+    cues: list[str] = []
+    deleting = key["delete"] is not None
+    if reading.negated and durations and not deleting:
+        # "shall not be retained for more than 60 days" is a cap of 60 days.
+        if _NEGATED_MAX_RE.search(text):
+            durations = [d.model_copy(update={"bound": "max"}) for d in durations]
+    caps = [d for d in durations if d.bound in ("max", "exact")]
+    if caps and reading.modality == DISCRETIONARY and (deleting or "should" in text.lower()):
+        cues.append("retention.discretionary")
+    elif caps:
+        cues.append("retention.limit")
+    elif durations:
+        cues.append("retention.min_only")
+    if _INDEFINITE_RE.search(text[:main_end]):
+        cues.append("retention.indefinite")
+    if _DEFERRAL_RE.search(text) and not caps:
+        cues.append("retention.deferral")
+    if not cues and (deleting or key["keep"]) and reading.modality in (FACT, "mandatory"):
+        if re.search(r"(?i)\b(?:ALPR|LPR|plate|data|images?|reads?|footage|information)\b", text):
+            cues.append("retention.no_period")
+    if not cues:
+        return []
+    cues.append(f"scope.{scope}")
+    return [
+        Finding(
+            topic="retention",
+            text=text,
+            start=clause.start,
+            end=clause.end,
+            section=clause.section,
+            modality=reading.modality,
+            negated=reading.negated,
+            exceptions=list(reading.exceptions),
+            durations=caps if "retention.limit" in cues else durations,
+            cues=cues,
+        )
+    ]

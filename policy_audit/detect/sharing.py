@@ -1,0 +1,194 @@
+"""Sharing clauses: who may receive ALPR data, on what process, and what is barred.
+
+Cues:
+- ``sharing.le_only`` (only law-enforcement / public agencies), ``sharing.in_state_only``
+- ``sharing.process``: a need/right to know, a documented or written request, an approval,
+  a written agreement
+- ``sharing.sale_ban``: sale forbidden; ``sharing.private_ban``: giving to private persons
+  or entities forbidden (by sale or otherwise); ``sharing.private_allowed``: a carve-out
+  that lets private parties have it
+- ``sharing.recipient_restriction``: named recipients barred (federal, out-of-state)
+- ``sharing.broad``: any agency or entity, "as deemed appropriate", third parties allowed
+- ``sharing.network``: a nationwide or national vendor network or lookup joined
+- ``sharing.pooled``: the data is stored in another agency's pooled database
+- ``sharing.grant_list`` / ``sharing.no_recipients``: a portal's list of agencies granted
+  access, or an explicit "None"
+- ``sharing.federal_allowed``: federal agencies among those the data may go to
+- ``sharing.addressed``: sharing is spoken of, without any of the above
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..models import Finding
+from .clause import exception_kinds, exceptions_after, negated_around, read_clause
+from .common import SALE_RE, SHARE_RE, in_prohibited_list, make_finding
+from .recipients import find_recipients, kinds
+
+if TYPE_CHECKING:
+    from . import Clause
+
+TRIGGERS = (
+    "share", "shares", "shared", "sharing", "disseminate", "disseminated", "dissemination",
+    "release", "released", "releasing", "disclose", "disclosed", "disclosure", "sell", "sold",
+    "sale", "traded", "transmittal", "transfer", "access", "network", "nationwide", "partner",
+    "request", "requests", "requesting", "need to know", "right to know", "third parties",
+    "3rd parties", "third party", "private", "store", "agreement", "approval", "approved",
+    "documented", "lookup", "granted", "routed", "permission", "search", "searches",
+    "federal", "out-of-state", "partners",
+)  # fmt: skip
+
+_SECTION_RE = re.compile(r"(?i)\b(?:shar\w*|releas\w*|disseminat\w*|dissemination|disclos\w*|"
+                         r"access\s+polic\w*|outside\s+agenc\w*|requests?\s+for)\b")  # fmt: skip
+_REQUEST_RE = re.compile(r"(?i)\b(?:requests?\s+for\s+(?:the\s+)?(?:ALPR\s+)?(?:data|information|"
+                         r"records)|requesting\s+agenc\w+|outside\s+(?:\w+\s+){0,2}requests?|"
+                         r"receiving\s+agenc\w+)\b")  # fmt: skip
+_PROCESS_RE = re.compile(
+    r"(?i)\b(?:need[-\s]to[-\s]know|right[-\s]to[-\s]know|written\s+request|request\w*\s+"
+    r"(?:is|are|shall|must|will)\s+(?:be\s+)?(?:reviewed|approved|documented|logged|recorded|"
+    r"made\s+in\s+writing)|approv(?:al|ed)\s+(?:by|of|from)|(?:is|are|be)\s+(?:reviewed\s+and\s+)?"
+    r"approved|must\s+be\s+documented|documented|documentation|written\s+(?:agreement|approval|"
+    r"authori[sz]ation)|memorand(?:um|a)\s+of\s+understanding|\bMOU\b|(?:data[-\s]sharing|"
+    r"interagency|inter-agency)\s+agreement|signed\s+(?:agreement|declaration|certification)|"
+    r"routed\s+to|permission\s+from|case\s+(?:number|report)|authorized\s+by\s+the\s+head|"
+    r"valid\s+reason|on\s+a\s+case[-\s]by[-\s]case\s+basis)\b"
+)
+_ONLY_RE = re.compile(r"(?i)\b(?:only|solely|exclusively)\b")
+_LE_RE = re.compile(r"(?i)\b(?:law\s+enforcement|prosecutorial|criminal\s+justice|police|"
+                    r"public\s+(?:safety\s+)?agenc\w+|government(?:al)?\s+agenc\w+)\b")  # fmt: skip
+_BROAD_RE = re.compile(r"(?i)\b(?:as\s+(?:deemed\s+)?(?:appropriate|necessary)|at\s+(?:the|his|her|"
+                       r"their)\s+discretion|for\s+any\s+(?:lawful\s+)?purpose|without\s+"
+                       r"limitation)\b")  # fmt: skip
+_POOLED_RE = re.compile(
+    r"(?i)\b(?:partner\w*|contract\w*|agreement|participat\w+)\b[^.]{0,80}\bto\s+(?:store|host|"
+    r"house|upload|retain)\b|\b(?:stor(?:e|ed|es)|host(?:ed|s)?|upload\w*)\b[^.]{0,80}\b(?:regional"
+    r"|fusion\s+center|intelligence\s+center|multi-?agency|shared\s+(?:database|platform|server|"
+    r"system)|pooled)\b"
+)
+_VENDOR_LICENSE_RE = re.compile(
+    r"(?i)\b(?:grants?|licen[cs]es?)\b[^.]{0,300}\b(?:disclose|distribute|provide\s+(?:\w+\s+){0,2}"
+    r"access)\b"
+)
+_ANY_OTHER_RE = re.compile(r"(?i)\bany\s+other\s+(?:individual|person|entity|organization)s?|"
+                           r"\bother\s+individuals\s+or\s+(?:organizations|entities)")  # fmt: skip
+_PRIVATE_EXCEPTION_RE = re.compile(r"(?i)\b(?:private|critical\s+infrastructure|owners?|operators?|"
+                                   r"compan(?:y|ies)|vendors?|contractors?|business\w*)\b")  # fmt: skip
+_GRANT_LABEL_RE = re.compile(
+    r"(?i)\b(?:organi[sz]ations|agencies|entities|departments)\b.{0,30}\b(?:granted|given|with)\s+"
+    r"access\b|\b(?:agencies|organi[sz]ations)\b.{0,40}\bshares?\s+with\b"
+)
+_INBOUND_LABEL_RE = re.compile(r"(?i)\bsharing\s+their\s+data\s+with\b|\bshare\s+their\s+data\b")
+_NONE_RE = re.compile(r"(?i)(?:[-:–—]\s*|^)\s*(?:none|n/?a|no\s+(?:organi[sz]ations|agencies))\s*\.?\s*$")
+
+
+def _grant_list(clause: Clause) -> Finding | None:
+    line = clause.line
+    if line.text.rstrip().endswith((".", ";")) or not _GRANT_LABEL_RE.search(line.text):
+        return None
+    if _INBOUND_LABEL_RE.search(line.text):
+        return None  # data coming IN from others is not this agency's sharing
+    if _NONE_RE.search(line.text):
+        return make_finding(clause, "sharing", ["sharing.no_recipients"])
+    following = clause.neighbour(1)
+    if following is None or following.kind in ("heading", "label") or _NONE_RE.search(following.text):
+        cue = "sharing.no_recipients" if following is not None and _NONE_RE.search(
+            following.text) else "sharing.empty_list"  # fmt: skip
+        return make_finding(clause, "sharing", [cue])
+    recipients = find_recipients(following.text, following.start)
+    cues = ["sharing.grant_list"]
+    if "federal" in kinds(recipients) or "immigration" in kinds(recipients):
+        cues.append("sharing.federal_allowed")
+    return Finding(
+        topic="sharing",
+        text=f"{line.text} {following.text[:400]}",
+        start=line.start,
+        end=min(following.end, following.start + 400),
+        section=clause.section,
+        recipients=recipients,
+        cues=cues,
+    )
+
+
+def read(clause: Clause) -> list[Finding]:
+    listed = _grant_list(clause)
+    if listed is not None:
+        return [listed]
+    text = clause.text
+    if text.rstrip().endswith("?"):
+        return []
+    verb = SHARE_RE.search(text)
+    in_section = any(t is not None and _SECTION_RE.search(t) for t in (clause.section, clause.label))
+    recipients = find_recipients(text, clause.start)
+    found = kinds(recipients)
+    context = (verb is not None or in_section or _REQUEST_RE.search(text) is not None
+               or _POOLED_RE.search(text) is not None or "network" in found)  # fmt: skip
+    if not context:
+        return []
+    cues: list[str] = []
+    if _PROCESS_RE.search(text) and (verb or in_section or _REQUEST_RE.search(text)):
+        cues.append("sharing.process")
+    if _POOLED_RE.search(text):
+        cues.append("sharing.pooled")
+    reading = read_clause(text, verb.start(), verb.end()) if verb else None
+    if verb is not None:
+        negated = any(negated_around(text, m.start(), m.end()) for m in SHARE_RE.finditer(text))
+        negated = negated or in_prohibited_list(clause) and "search" in verb.group(0).lower()
+        if negated:
+            cues.extend(_barred(text, found, verb))
+        else:
+            cues.extend(_allowed(text, found))
+    if in_prohibited_list(clause) and re.search(r"(?i)\bsearch\w*\s+for\b", text) and (
+        found & {"federal", "out_of_state"}
+    ):
+        cues.append("sharing.recipient_restriction")
+    if "network" in found and not (reading and reading.negated):
+        cues.append("sharing.network")
+    if not cues:
+        if verb is None and not in_section:
+            return []
+        cues.append("sharing.addressed")
+    return [make_finding(clause, "sharing", sorted(set(cues)), reading, recipients=recipients)]
+
+
+def _barred(text: str, found: set[str], verb: re.Match[str]) -> list[str]:
+    """Cues for a negated sharing clause ("shall not be shared with …", "never sold")."""
+    cues: list[str] = []
+    exceptions = exceptions_after(text, verb.start())
+    private_carve_out = any(_PRIVATE_EXCEPTION_RE.search(e) for e in exceptions) and "law" not in (
+        exception_kinds(exceptions)
+    )
+    only_sale = all(SALE_RE.fullmatch(m.group(0)) for m in SHARE_RE.finditer(text))
+    if only_sale:
+        cues.append("sharing.sale_ban")
+    elif "private" in found or _ANY_OTHER_RE.search(text):
+        cues.append("sharing.private_ban")
+        if SALE_RE.search(text):
+            cues.append("sharing.sale_ban")
+        if _ANY_OTHER_RE.search(text):
+            cues.append("sharing.closed_list")
+    if private_carve_out:
+        cues.append("sharing.private_allowed")
+    if found & {"federal", "out_of_state", "immigration"}:
+        cues.append("sharing.recipient_restriction")
+    return cues
+
+
+def _allowed(text: str, found: set[str]) -> list[str]:
+    """Cues for a permissive sharing clause ("may be shared only with …", "any agency")."""
+    cues: list[str] = []
+    only = _ONLY_RE.search(text)
+    if only and _LE_RE.search(text[only.start() :] + " " + text[: only.start()][-80:]):
+        cues.append("sharing.le_only")
+        if "in_state" in found:
+            cues.append("sharing.in_state_only")
+    if _VENDOR_LICENSE_RE.search(text):
+        cues.append("sharing.vendor_license")
+    if "any_agency" in found or _BROAD_RE.search(text):
+        cues.append("sharing.broad")
+    if "private" in found and not only:
+        cues.append("sharing.private_allowed")
+    if found & {"federal", "immigration"} and not only:
+        cues.append("sharing.federal_allowed")
+    return cues

@@ -1,0 +1,93 @@
+"""``retention``: is ALPR data not tied to a hit destroyed after a set time?
+
+``retention_days`` is the longest time the policy lets such data be kept. Periods that
+govern only hit/evidence data or other records (query logs, hot lists, video) are set
+aside. A firm limit decides the level by its length; "as long as necessary" for the same
+data overrides it (the weaker reading); minimums, discretionary deletion and deferrals to
+an unnamed schedule are no limit at all.
+"""
+
+from __future__ import annotations
+
+from ..models import Finding, Level
+from .verdict import Verdict, having, quote
+
+_COUNTED = ("scope.general", "scope.nonhit")
+
+
+def _counted(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.topic == "retention" and set(_COUNTED) & set(f.cues)]
+
+
+def score(findings: list[Finding]) -> Verdict:
+    counted = _counted(findings)
+    limits = having(counted, "retention.limit")
+    indefinite = having(counted, "retention.indefinite")
+    if limits:
+        longest = max(limits, key=lambda f: max(d.days for d in f.durations))
+        days = max(d.days for d in longest.durations)
+        shortest = min(limits, key=lambda f: min(d.days for d in f.durations))
+        conflicts = []
+        if min(d.days for d in shortest.durations) != days:
+            conflicts.append((
+                f"Two retention periods for the same data: the longer one ({days} days) counts.",
+                shortest, longest,
+            ))  # fmt: skip
+        if indefinite:
+            conflicts.append((
+                "A fixed limit is undercut by a clause that lets the same data be kept "
+                "without one; the weaker reading decides.",
+                longest, indefinite[0],
+            ))  # fmt: skip
+            return Verdict(
+                Level.WEAK, "retention.indefinite-overrides-limit",
+                f"The policy sets a limit of {days} days ({quote(longest)}) but also lets the "
+                f"same data be kept with no limit ({quote(indefinite[0])}), so there is no "
+                "enforceable maximum.",
+                [indefinite[0], longest], conflicts, {"retention_days": None},
+            )  # fmt: skip
+        level = Level.STRONG if days <= 30 else Level.PARTIAL if days <= 365 else Level.WEAK
+        band = "30 days or less" if days <= 30 else "31–365 days" if days <= 365 else "over 365 days"
+        return Verdict(
+            level, f"retention.limit-{level.value}",
+            f"The policy requires ALPR data not tied to a hit or investigation to be destroyed "
+            f"after {days} days ({quote(longest)}): a mandatory limit of {band}.",
+            [longest, *[f for f in limits if f is not longest]], conflicts,
+            {"retention_days": days},
+        )  # fmt: skip
+    if counted:
+        rule, why = _why_no_limit(counted)
+        return Verdict(Level.WEAK, rule, why, counted[:3], [], {"retention_days": None})
+    hit_only = having(findings, "scope.hit", topic="retention")
+    if hit_only:
+        return Verdict(
+            Level.WEAK, "retention.hit-data-only",
+            "The policy speaks only of keeping hit, evidence or case data "
+            f"({quote(hit_only[0])}); it sets no limit for data not tied to a hit.",
+            hit_only[:2], [], {"retention_days": None},
+        )  # fmt: skip
+    return Verdict(
+        Level.MISSING, "retention.not-addressed",
+        "The policy says nothing about how long ALPR data is kept or when it is destroyed.",
+        facts={"retention_days": None},
+    )  # fmt: skip
+
+
+def _why_no_limit(counted: list[Finding]) -> tuple[str, str]:
+    first = counted[0]
+    for cue, rule, text in (
+        ("retention.indefinite", "retention.indefinite",
+         "lets ALPR data be kept with no fixed end"),
+        ("retention.min_only", "retention.minimum-only",
+         "gives only a minimum retention period, never a maximum"),
+        ("retention.discretionary", "retention.discretionary-deletion",
+         "leaves deletion to discretion (\u201cmay\u201d or \u201cshould\u201d), which sets no maximum"),
+        ("retention.deferral", "retention.deferred-to-schedule",
+         "defers to a retention schedule or policy without stating a period"),
+        ("retention.no_period", "retention.no-period",
+         "speaks of storing or purging ALPR data without saying after how long"),
+    ):  # fmt: skip
+        matching = having(counted, cue)
+        if matching:
+            return rule, f"The policy {text} ({quote(matching[0])}), so there is no limit."
+    return "retention.no-limit", f"The policy addresses retention ({quote(first)}) with no limit."

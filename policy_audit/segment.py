@@ -1,0 +1,145 @@
+"""Turn normalised text into a spaCy ``Doc`` with lines, sections and sentences.
+
+The ``Doc`` text is exactly the ingested text, so every offset stays true. Ingest puts one
+paragraph, heading or list item per line; here each line is classified (heading, label,
+list item, body), every sentence is kept inside its line, and each line knows the heading
+of the section it sits in. Pipes are registered once and the pipeline is built once per
+process (``get_nlp``): nothing is recompiled per document.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+# Headings that open a section: "462.5   RETENTION", "Section 9 Log of Use", "# Sharing",
+# "IV. DATA RETENTION", "ARTICLE 3 - SHARING".
+_NUMBERED_HEADING = re.compile(
+    r"^\s*(?:§\s*)?(?:\d{1,4}(?:\.\d{1,3})+\.?|[IVX]{1,5}\.|(?:section|article|part|chapter)"
+    r"\s+[\dIVX]+[.:]?(?:\s*[-–—]\s*)?|\d{1,2}\.)\s+[A-Z][^\n]{1,90}$",
+    re.IGNORECASE,
+)
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+_LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z]{1,3}\)|\(?\d{1,2}\)|[a-z]\.\s|\d{1,2}\.\s|[•▪●◦·*-]\s?)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9•§])")
+_ABBREVIATION = re.compile(
+    r"(?i)(?:\b(?:no|nos|sec|secs|stat|stats|civ|gov|pen|veh|minn|cal|va|wash|or|ill|fla|"
+    r"e\.g|i\.e|etc|u\.s|inc|co|corp|mr|mrs|ms|dr|st|vs|v|art|subd|para|para|seq|approx|"
+    r"dept|ord|res|ch|p|pp|vol|fig|n\.h|r\.s\.a|ann|rev)\.|\b[A-Z]\.)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the document: a heading, a short label, a list item or body text."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "heading" | "label" | "item" | "body"
+    section: str | None  # heading of the enclosing section
+    label: str | None  # nearest preceding heading or label line (portal key/value pages)
+
+
+def classify_line(text: str) -> str:
+    stripped = text.strip()
+    words = stripped.split()
+    if _MARKDOWN_HEADING.match(stripped) or _NUMBERED_HEADING.match(stripped) and (
+        len(words) <= 14 and not stripped.endswith((".", ";", ","))
+    ):
+        return "heading"
+    if _LIST_ITEM.match(stripped):
+        return "item"
+    letters = [c for c in stripped if c.isalpha()]
+    if (
+        letters
+        and len(words) <= 12
+        and sum(c.isupper() for c in letters) / len(letters) > 0.85
+        and len(letters) >= 4
+    ):
+        return "heading"
+    if (
+        len(words) <= 9
+        and stripped[:1].isupper()
+        and not stripped.endswith((".", ";", ",", ":"))
+        and not re.search(r"\b(?:shall|must|will|may|is|are)\b", stripped)
+    ):
+        return "label"
+    return "body"
+
+
+def split_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    section: str | None = None
+    label: str | None = None
+    position = 0
+    for raw in text.split("\n"):
+        start, end = position, position + len(raw)
+        position = end + 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        start, end = start + lead, start + lead + len(stripped)
+        kind = classify_line(stripped)
+        heading_text = stripped.lstrip("#").strip()
+        if kind == "heading":
+            section = label = heading_text
+        lines.append(Line(start, end, stripped, kind, section, label))
+        if kind == "label":
+            label = heading_text
+            section = section or heading_text
+    return lines
+
+
+def sentence_starts(text: str, lines: list[Line]) -> set[int]:
+    """Character offsets where sentences start: every line, and sentence ends within lines."""
+    starts: set[int] = set()
+    for line in lines:
+        starts.add(line.start)
+        if line.kind == "body" or line.kind == "item":
+            for match in _SENTENCE_END.finditer(line.text):
+                if not _ABBREVIATION.search(line.text[: match.start() + 1]):
+                    starts.add(line.start + match.end())
+    return starts
+
+
+@Language.component("policy_audit_structure")
+def structure_component(doc: Doc) -> Doc:
+    """Set sentence starts on line and sentence boundaries; record sections as spans."""
+    lines = split_lines(doc.text)
+    starts = sentence_starts(doc.text, lines)
+    for i, token in enumerate(doc):
+        token.is_sent_start = i == 0 or token.idx in starts
+    doc.user_data["policy_audit_lines"] = lines
+    sections: list[Span] = []
+    headings = [line for line in lines if line.kind == "heading"]
+    for index, heading in enumerate(headings):
+        end_char = headings[index + 1].start if index + 1 < len(headings) else len(doc.text)
+        span = doc.char_span(heading.start, end_char, label=heading.text[:120],
+                             alignment_mode="expand")  # fmt: skip
+        if span is not None:
+            sections.append(span)
+    doc.spans["sections"] = sections
+    return doc
+
+
+@functools.cache
+def get_nlp() -> Language:
+    """The shared pipeline: blank English tokenizer plus the structure component."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("policy_audit_structure")
+    return nlp
+
+
+def make_doc(text: str) -> Doc:
+    return get_nlp()(text)
+
+
+def lines_of(doc: Doc) -> list[Line]:
+    return doc.user_data["policy_audit_lines"]
