@@ -104,7 +104,7 @@ def sentence_starts(text: str, lines: list[Line]) -> set[int]:
         starts.add(line.start)
         if line.kind == "body" or line.kind == "item":
             for match in _SENTENCE_END.finditer(line.text):
-                if not _ABBREVIATION.search(line.text[: match.start() + 1]):
+                if not _ABBREVIATION.search(line.text[: match.start()].rstrip("\"'”’)]")):
                     starts.add(line.start + match.end())
     return starts
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 SHARE_VERB = (
     r"shar(?:e|es|ed|ing)|disseminat\w+|releas(?:e|es|ed|ing)|disclos(?:e|es|ed|ing|ure)|"
     r"transmi(?:t|ts|tted|ttal)|transfer(?:s|red)?|provid(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?access|"
+    r"provid(?:e|es|ed|ing)\s+to|"
     r"(?:granted|given|gives?|grant)\s+access|make\s+available|made\s+available|sell|sells|sold|"
     r"sale|trad(?:e|es|ed)|giv(?:e|en)\s+to|access(?:ed)?\s+by|search(?:es)?\s+(?:for|on\s+behalf)"
 )

@@ -43,7 +43,7 @@ DURATION_RE = re.compile(
     )
     \s*(?:\(\s*(?P<digits>\d[\d,]*)\s*\))?
     [\s-]*(?:(?:calendar|business|consecutive|working)\s+)?
-    (?P<unit>{_UNIT})\b\.?
+    (?P<unit>{_UNIT})\b
     """
 )
 
@@ -111,7 +111,7 @@ def find_durations(text: str, offset: int = 0) -> list[Duration]:
         # take the longer (the weaker reading) and flag it.
         conflict = value is not None and digits is not None and value != digits
         amount = max(v for v in (value, digits) if v is not None)
-        unit = _UNITS[match["unit"].lower().rstrip(".")]
+        unit = _UNITS[match["unit"].lower()]
         before = text[max(0, match.start() - 45) : match.start()]
         bound = "min" if _MIN_RE.search(before) else "max" if _MAX_RE.search(before) else "exact"
         if _FREQUENCY_RE.search(before):

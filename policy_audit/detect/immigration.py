@@ -67,7 +67,8 @@ def read(clause: Clause) -> list[Finding]:
             before = text[: immigration.start()]
             if share_negated or _SHARE_SIDE_RE.search(before) or (share and not listed):
                 cues.append("immigration.share_ban")
-            if _USE_RE.search(before) or listed or not share:
+            share_side = share_negated or _SHARE_SIDE_RE.search(before) or share
+            if _USE_RE.search(before) or listed or not share_side:
                 cues.append("immigration.use_ban")
         elif share is not None:
             cues.append("immigration.allowed")

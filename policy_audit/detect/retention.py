@@ -44,14 +44,15 @@ _KEY_RE = re.compile(rf"(?i)\b(?:(?P<keep>{_KEEP_VERB})|(?P<delete>{_DELETE_VERB
 # these phrases mark the data as NON-hit; they are removed before scope words are read.
 _NONHIT_RE = re.compile(
     r"(?i)\b(?:not|no|non-?|never|without)\s*(?:\w+\s+){0,5}?(?:rel\w*|related|associated|connected|"
-    r"linked|tied|part|appearing|designated|relevant|pertinent|connection|hits?|alerts?|"
+    r"linked|tied|part|appearing|designated|relevant|pertinent|connection|hits?|alerts?|match\w*|"
     r"evidence|evidentiary|investigat\w*|needed\s+for)\b[^,;.]*"
 )
 _HIT_RE = re.compile(
     r"(?i)\b(?:evidence|evidentiary|hits?|alerts?|investigat\w+|cases?|criminal\s+matter|"
-    r"litigation|exculpatory|preservation|discovery|court|prosecution|all\s+other|remaining|"
-    r"such\s+data|these\s+records|that\s+data|archived)\b"
+    r"litigation|exculpatory|preservation|discovery|court|prosecution|such\s+data|these\s+"
+    r"records|that\s+data|archived)\b"
 )
+_RESIDUAL_RE = re.compile(r"(?i)\b(?:all\s+other|any\s+other|(?:the\s+)?remaining|all\s+remaining)\b")
 _OTHER_RECORD_RE = re.compile(
     r"(?i)\b(?:audit\s+(?:trails?|logs?|records?)|logs?|quer(?:y|ies)|search(?:es)?\s+"
     r"(?:history|records?|logs?)|user\s+(?:queries|profiles?|activity)|hot\s*-?lists?|"
@@ -81,6 +82,8 @@ def _scope(subject: str) -> str:
     """What data the clause governs, read from its subject (the words before the verb)."""
     nonhit = bool(_NONHIT_RE.search(subject))
     rest = _NONHIT_RE.sub(" ", subject)
+    if _RESIDUAL_RE.search(rest):
+        return "residual"  # "all other data": the complement of the clause before it
     if _OTHER_RECORD_RE.search(rest) and not re.search(r"(?i)\b(?:ALPR|LPR|plate)\s+data\b", rest):
         return "other"
     if _HIT_RE.search(rest):

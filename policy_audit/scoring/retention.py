@@ -16,7 +16,21 @@ _COUNTED = ("scope.general", "scope.nonhit")
 
 
 def _counted(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.topic == "retention" and set(_COUNTED) & set(f.cues)]
+    """Retention findings about non-hit data, resolving "all other data" by what precedes it."""
+    counted: list[Finding] = []
+    previous_scope: str | None = None
+    for finding in (f for f in findings if f.topic == "retention"):
+        scope = next((c for c in finding.cues if c.startswith("scope.")), "scope.general")
+        if scope == "scope.residual":
+            # "All other ALPR data ..." after a rule for evidence data means non-hit data;
+            # after a rule for non-hit data it means the hit/evidence remainder.
+            if previous_scope == "scope.hit":
+                counted.append(finding)
+            continue
+        if scope in _COUNTED:
+            counted.append(finding)
+        previous_scope = scope
+    return counted
 
 
 def score(findings: list[Finding]) -> Verdict:
