@@ -49,9 +49,9 @@ class Line:
 def classify_line(text: str) -> str:
     stripped = text.strip()
     words = stripped.split()
-    if _MARKDOWN_HEADING.match(stripped) or _NUMBERED_HEADING.match(stripped) and (
+    if _MARKDOWN_HEADING.match(stripped) or (_NUMBERED_HEADING.match(stripped) and (
         len(words) <= 14 and not stripped.endswith((".", ";", ","))
-    ):
+    )):
         return "heading"
     if _LIST_ITEM.match(stripped):
         return "item"

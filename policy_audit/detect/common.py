@@ -36,7 +36,7 @@ def in_prohibited_list(clause: Clause) -> bool:
 
 def _previous_line_text(clause: Clause) -> str:
     previous = clause.neighbour(-1)
-    if previous is None or previous.kind == "body" and clause.line.kind == "body":
+    if previous is None or (previous.kind == "body" and clause.line.kind == "body"):
         return ""
     return previous.text if previous.text.rstrip().endswith(":") else ""
 

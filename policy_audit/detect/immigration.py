@@ -72,7 +72,7 @@ def read(clause: Clause) -> list[Finding]:
                 cues.append("immigration.use_ban")
         elif share is not None:
             cues.append("immigration.allowed")
-    elif prohibiting and found & {"federal", "immigration"} and (share_negated or listed and share):
+    elif prohibiting and found & {"federal", "immigration"} and (share_negated or (listed and share)):
         # Barring every federal agency bars the immigration ones too.
         cues.append("immigration.share_ban")
     if not cues and prohibiting and _REFERENCE_RE.search(text):

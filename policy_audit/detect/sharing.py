@@ -134,7 +134,7 @@ def read(clause: Clause) -> list[Finding]:
     reading = read_clause(text, verb.start(), verb.end()) if verb else None
     if verb is not None:
         negated = any(negated_around(text, m.start(), m.end()) for m in SHARE_RE.finditer(text))
-        negated = negated or in_prohibited_list(clause) and "search" in verb.group(0).lower()
+        negated = negated or (in_prohibited_list(clause) and "search" in verb.group(0).lower())
         if negated:
             cues.extend(_barred(text, found, verb))
         else:

@@ -1,0 +1,230 @@
+"""Repair what extraction breaks, and lay text out one paragraph per line.
+
+Input is a list of pages (one for page-less formats), each a list of raw lines. Output is
+the normalised text the rest of the pipeline reads, with a map from character offsets
+back to pages. Repairs, in order:
+
+- Unicode: NFKC (ligatures such as "ﬁ"), no-break and odd spaces, PDFium's U+FFFE
+  soft-hyphen markers (PDFium already joined those words).
+- Running headers and footers: a line near the top or bottom of most pages (digits
+  ignored, so "Page 3 of 9" and "Page 4 of 9" are the same line), bare page numbers,
+  "Page N of M", copyright lines, and in page-less text, numbered lines repeated 3+ times
+  (the footer of a PDF someone copied to text).
+- Broken lines: a line that does not end a sentence is joined to the next when the next
+  continues it (lower-case start, or the line ran to the margin); a lone list marker such
+  as "(a)" is joined to its item. Headings, labels and list items keep their own lines.
+- Hyphens at a line end: "reten-" + "tion" → "retention", but "non-" + "hit" keeps its
+  hyphen (a compound prefix), as do capitalised or numeric parts.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..models import PageSpan
+
+_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]+")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\ufffe\u00ad]")
+_DIGITS = re.compile(r"\d+")
+
+_PAGE_NUMBER = re.compile(
+    r"(?i)^(?:[-–—]\s*)?(?:page\s*)?#(?:\s*(?:of|/)\s*#)?(?:\s*[-–—])?$"
+)
+_PAGE_OF = re.compile(r"(?i)\bpage\s+\d+\s+(?:of|/)\s+\d+\b")
+_COPYRIGHT = re.compile(r"(?i)^(?:copyright\b|©|\(c\)\s*\d{4}).{0,200}$|all rights reserved")
+
+_LIST_MARKER_ONLY = re.compile(r"^(?:\(?[A-Za-z0-9]{1,3}[.)]|[•▪●◦·*-])$")
+_STARTS_BLOCK = re.compile(
+    r"^(?:\(?[A-Za-z0-9]{1,3}[.)]\s|[•▪●◦·*–-]\s|#{1,6}\s|§\s*\d|\d{1,4}(?:\.\d{1,3})+\.?\s"
+    r"|(?:section|article|chapter|part)\s+[\dIVX]+\b)",
+    re.IGNORECASE,
+)
+_LIST_ITEM_START = re.compile(r"^(?:\(?[A-Za-z0-9]{1,3}[.)]\s|[•▪●◦·*–-]\s)")
+_ENDS_SENTENCE = re.compile(r"[.:;!?][\"'”’)\]]*$")
+_CONTINUES = re.compile(
+    r"[,(\-–—/&§]$|\b(?:and|or|nor|of|the|a|an|to|in|for|by|with|from|on|at|as|any|all|each|"
+    r"such|its|their|this|that|which|is|are|be|shall|may|must|will|not)$",
+    re.IGNORECASE,
+)
+_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+# Left halves that make real compounds: keep the hyphen when a line breaks after them.
+_COMPOUND_PREFIXES = frozenset(
+    "non self third co pre post multi cross out in inter intra anti sub semi law state well "
+    "long short real full part high low so e re".split()
+)
+
+
+@dataclass(slots=True)
+class RawLine:
+    text: str
+    page: int | None
+    # Where later pages begin inside a paragraph joined across a page break:
+    # (offset into ``text``, page number).
+    breaks: list[tuple[int, int]] = field(default_factory=list)
+
+
+def normalise_line(text: str) -> str:
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _key(text: str) -> str:
+    return _DIGITS.sub("#", text.lower())
+
+
+def drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Remove running headers/footers and page numbers from each page's lines.
+
+    A line is furniture when (digits aside) it recurs on at least half the pages. PDFs
+    often draw the footer in the middle of the content stream, so position on the page is
+    not required, except for two-page documents, where only the top and bottom lines count.
+    """
+    if len(pages) < 2:
+        return pages
+    edge = 4
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        body = [line for line in lines if line]
+        candidates = body[:edge] + body[-edge:] if len(pages) == 2 else body
+        counts.update({_key(line) for line in candidates if _letters(line) >= 4})
+    threshold = max(2, -(-len(pages) // 2))
+    repeated = {key for key, n in counts.items() if n >= threshold}
+    cleaned: list[list[str]] = []
+    for lines in pages:
+        nonblank = [i for i, line in enumerate(lines) if line]
+        edges = set(nonblank[:edge] + nonblank[-edge:])
+        cleaned.append([
+            line for i, line in enumerate(lines)
+            if not (_key(line) in repeated or (i in edges and _PAGE_NUMBER.match(_key(line))))
+        ])
+    return cleaned
+
+
+def _letters(line: str) -> int:
+    return sum(c.isalpha() for c in line)
+
+
+def drop_repeated_footers(lines: list[str]) -> list[str]:
+    """Page-less text: drop numbered lines repeated 3+ times (a copied PDF's footer)."""
+    counts = Counter(_key(line) for line in lines if line)
+    def furniture(line: str) -> bool:
+        key = _key(line)
+        return (
+            counts[key] >= 3 and "#" in key and len(line) < 120
+            and sum(c.isalpha() for c in key) >= 4 and not _STARTS_BLOCK.match(line)
+        )
+    return [line for line in lines if not (line and furniture(line))]
+
+
+def _is_boilerplate(line: str) -> bool:
+    return bool(
+        (_PAGE_OF.search(line) and len(line) < 100)
+        or (_COPYRIGHT.search(line) and len(line) < 200)
+    )
+
+
+def _join_threshold(lines: list[RawLine]) -> int:
+    """Length at which a line probably ran to the right margin (so it was wrapped)."""
+    lengths = [len(line.text) for line in lines if len(line.text) > 20]
+    if len(lengths) < 5:
+        return 60
+    typical = statistics.quantiles(lengths, n=4)[2]  # 75th percentile
+    return int(min(60, 0.65 * typical))
+
+
+def _continues(previous: str, line: str, threshold: int) -> bool:
+    if _LIST_MARKER_ONLY.match(previous):
+        return True
+    if previous.endswith("§"):
+        return True
+    if _STARTS_BLOCK.match(line) or _ENDS_SENTENCE.search(previous):
+        return False
+    if line[:1].islower() or _CONTINUES.search(previous):
+        return True
+    # List items often end without a full stop; a capitalised line after one is more
+    # likely the next paragraph than the item's continuation.
+    if _LIST_ITEM_START.match(previous):
+        return False
+    return len(previous) >= threshold and not line.isupper()
+
+
+def _join(previous: str, line: str) -> str:
+    hyphen = _HYPHEN_END.search(previous)
+    if hyphen and line[:1].islower():
+        left = hyphen.group(1)
+        if left.lower() in _COMPOUND_PREFIXES or not left.islower():
+            return previous + line
+        return previous[:-1] + line
+    return f"{previous} {line}"
+
+
+def unwrap(lines: list[RawLine]) -> list[RawLine]:
+    """Merge wrapped lines into paragraphs; a blank line always ends a paragraph."""
+    threshold = _join_threshold(lines)
+    merged: list[RawLine] = []
+    blank_before = True
+    for line in lines:
+        if not line.text:
+            blank_before = True
+            continue
+        previous = merged[-1] if merged else None
+        if previous and not blank_before and _continues(previous.text, line.text, threshold):
+            joined = _join(previous.text, line.text)
+            last_page = previous.breaks[-1][1] if previous.breaks else previous.page
+            if line.page is not None and line.page != last_page:
+                previous.breaks.append((len(joined) - len(line.text), line.page))
+            previous.text = joined
+        else:
+            merged.append(RawLine(line.text, line.page))
+        blank_before = False
+    return merged
+
+
+def assemble(pages: list[list[str]], *, paged: bool) -> tuple[str, list[PageSpan]]:
+    """Clean and join pages of raw lines into (text, page map)."""
+    pages = [[normalise_line(line) for line in page] for page in pages]
+    if paged:
+        pages = drop_page_furniture(pages)
+    elif pages:
+        pages = [drop_repeated_footers(pages[0])]
+    lines: list[RawLine] = []
+    for number, page in enumerate(pages, start=1):
+        lines.extend(
+            RawLine(line, number if paged else None)
+            for line in page
+            if not (line and _is_boilerplate(line))
+        )
+        lines.append(RawLine("", None))  # a page break ends a paragraph unless unwrap joins
+    paragraphs = unwrap(_soft_page_breaks(lines) if paged else lines)
+    text = "\n".join(p.text for p in paragraphs)
+    return text, page_map(paragraphs, len(text)) if paged else []
+
+
+def _soft_page_breaks(lines: list[RawLine]) -> list[RawLine]:
+    """Page breaks fall mid-sentence: drop the blank we put there so unwrap may join."""
+    return [
+        line for i, line in enumerate(lines)
+        if line.text or line.page is not None or i == 0 or not lines[i - 1].text
+    ]
+
+
+def page_map(paragraphs: list[RawLine], length: int) -> list[PageSpan]:
+    starts: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in paragraphs:
+        if paragraph.page is not None:
+            starts.append((offset, paragraph.page))
+        starts.extend((offset + at, page) for at, page in paragraph.breaks)
+        offset += len(paragraph.text) + 1
+    spans: list[PageSpan] = []
+    for start, page in starts:
+        if spans and spans[-1].page == page:
+            continue
+        if spans:
+            spans[-1].end = start
+        spans.append(PageSpan(page=page, start=start, end=length))
+    return spans

@@ -1,0 +1,59 @@
+"""HTML → lines: one block element per line, headings as Markdown headings.
+
+Scripts, styles, navigation and page chrome are dropped. The walk is iterative, so a
+hostile page nested 100,000 levels deep cannot exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+_DROP = ["script", "style", "noscript", "template", "svg", "nav", "header", "footer",
+         "form", "button", "iframe", "object", "head"]
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+})
+_WHITESPACE = re.compile(r"\s+")
+
+
+def read_html_lines(text: str) -> list[str]:
+    tree = LexborHTMLParser(text)
+    root = tree.body or tree.root
+    if root is None:
+        return []
+    root.strip_tags(_DROP)
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = _WHITESPACE.sub(" ", "".join(current)).strip()
+        current.clear()
+        if line.strip("•# "):
+            lines.append(line)
+
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag  # type: ignore[attr-defined]
+        if closing:
+            flush()
+            continue
+        if tag == "-text":
+            current.append(node.text(deep=False) or "")  # type: ignore[attr-defined]
+            continue
+        if tag in _BLOCKS:
+            flush()
+            if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+                current.append("#" * int(tag[1]) + " ")
+            elif tag == "li":
+                current.append("• ")
+            stack.append((node, True))
+        children = list(node.iter(include_text=True))  # type: ignore[attr-defined]
+        stack.extend((child, False) for child in reversed(children))
+    flush()
+    return lines

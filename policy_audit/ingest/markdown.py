@@ -1,0 +1,34 @@
+"""Markdown → lines: keep headings and list items, drop inline markup that is not words."""
+
+from __future__ import annotations
+
+import re
+
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_QUOTE = re.compile(r"^\s*>\s?")
+_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_BULLET = re.compile(r"^(\s*)[-*+]\s+")
+
+
+def markdown_lines(text: str) -> list[str]:
+    lines: list[str] = []
+    for raw in text.splitlines():
+        if _RULE.match(raw) or _TABLE_RULE.match(raw):
+            lines.append("")
+            continue
+        line = _QUOTE.sub("", raw)
+        line = _IMAGE.sub(r"\1", line)
+        line = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else
+                         f"{m.group(1)} ({m.group(2)})", line)
+        line = _EMPHASIS.sub(r"\2", line)
+        line = _BULLET.sub(r"\1• ", line)
+        if line.strip().startswith("|") and line.strip().endswith("|"):
+            # A table row: one cell per line keeps label/value pairs readable.
+            lines.extend(cell.strip() for cell in line.strip().strip("|").split("|"))
+            lines.append("")
+            continue
+        lines.append(line)
+    return lines

@@ -1,0 +1,97 @@
+"""Tell a document's format from its bytes first and its name second.
+
+A file called ``policy.pdf`` that is really a Word document is read as a Word document; a
+file whose bytes match nothing readable gets an error saying what it looks like instead.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Literal
+
+from ..errors import CorruptDocumentError, UnsupportedFormatError
+
+Format = Literal["pdf", "docx", "html", "markdown", "text"]
+
+MEDIA_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+    "markdown": "text/markdown",
+    "text": "text/plain",
+}
+
+# Formats we recognise but cannot read, with what the user should do instead.
+_OTHER_BINARIES: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0", "an old Word (.doc) or Office file: save it as DOCX or PDF"),
+    (b"\x89PNG", "a PNG image: OCR is not supported yet, find the PDF or text version"),
+    (b"\xff\xd8\xff", "a JPEG image: OCR is not supported yet, find the PDF or text version"),
+    (b"GIF8", "a GIF image: find the PDF or text version of the policy"),
+    (b"II*\x00", "a TIFF image: OCR is not supported yet, find the PDF or text version"),
+    (b"MM\x00*", "a TIFF image: OCR is not supported yet, find the PDF or text version"),
+    (b"{\\rtf", "an RTF file: save it as DOCX, PDF or plain text"),
+    (b"\x1f\x8b", "a gzip archive: unpack it first"),
+    (b"Rar!", "a RAR archive: unpack it first"),
+    (b"7z\xbc\xaf", "a 7-Zip archive: unpack it first"),
+)
+
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
+_MARKDOWN_SIGNS = re.compile(r"^(?:#{1,6} \S|\s*[-*] \S.*|\|.*\|)$", re.M)
+
+
+def suffix_of(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def sniff(data: bytes, name: str) -> Format:
+    """The format to read ``data`` as. Raises for formats we cannot read."""
+    suffix = suffix_of(name)
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_kind(data, name)
+    for magic, what in _OTHER_BINARIES:
+        if data.startswith(magic):
+            raise UnsupportedFormatError(f"{name}: this is {what}")
+    if suffix == "pdf":
+        raise CorruptDocumentError(
+            f"{name}: named .pdf but it is not a PDF (no %PDF header); the file is damaged "
+            "or mis-named: download it again or export it as PDF"
+        )
+    if suffix == "docx":
+        raise CorruptDocumentError(
+            f"{name}: named .docx but it is not a Word document (not a ZIP package); "
+            "the file is damaged or mis-named"
+        )
+    head = data[:4096]
+    if suffix in {"html", "htm", "xhtml"} or _HTML_START.match(head):
+        return "html"
+    if suffix in {"md", "markdown"}:
+        return "markdown"
+    return "text"
+
+
+def _zip_kind(data: bytes, name: str) -> Format:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise CorruptDocumentError(
+            f"{name}: looks like a ZIP/DOCX package but cannot be opened ({exc}); "
+            "the file is damaged: save it again from Word"
+        ) from None
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.startswith(("xl/", "ppt/")) for n in names):
+        raise UnsupportedFormatError(
+            f"{name}: this is an Excel or PowerPoint file: save the policy as DOCX or PDF"
+        )
+    raise UnsupportedFormatError(f"{name}: this is a ZIP archive, not a policy: unpack it first")
+
+
+def looks_like_markdown(text: str) -> bool:
+    return len(_MARKDOWN_SIGNS.findall(text[:20000])) >= 3
