@@ -4,8 +4,8 @@ Input is a list of pages (one for page-less formats), each a list of raw lines. 
 the normalised text the rest of the pipeline reads, with a map from character offsets
 back to pages. Repairs, in order:
 
-- Unicode: NFKC (ligatures such as "ﬁ"), no-break and odd spaces, PDFium's U+FFFE
-  soft-hyphen markers (PDFium already joined those words).
+- Unicode: NFKC (ligatures such as "ﬁ"), no-break and odd spaces; PDFium's U+FFFE
+  line-end hyphen markers become real line breaks again, repaired like any other.
 - Running headers and footers: a line near the top or bottom of most pages (digits
   ignored, so "Page 3 of 9" and "Page 4 of 9" are the same line), bare page numbers,
   "Page N of M", copyright lines, and in page-less text, numbered lines repeated 3+ times
@@ -53,8 +53,8 @@ _CONTINUES = re.compile(
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
 # Left halves that make real compounds: keep the hyphen when a line breaks after them.
 _COMPOUND_PREFIXES = frozenset(
-    "non self third co pre post multi cross out in inter intra anti sub semi law state well "
-    "long short real full part high low so e re".split()
+    # Whole words that start compounds and are not common syllables ("in", "re" are).
+    "non self third cross anti semi multi well vice".split()
 )
 
 
@@ -186,7 +186,7 @@ def unwrap(lines: list[RawLine]) -> list[RawLine]:
 
 def assemble(pages: list[list[str]], *, paged: bool) -> tuple[str, list[PageSpan]]:
     """Clean and join pages of raw lines into (text, page map)."""
-    pages = [[normalise_line(line) for line in page] for page in pages]
+    pages = [[normalise_line(line) for line in _split_soft_hyphens(page)] for page in pages]
     if paged:
         pages = drop_page_furniture(pages)
     elif pages:
@@ -202,6 +202,21 @@ def assemble(pages: list[list[str]], *, paged: bool) -> tuple[str, list[PageSpan
     paragraphs = unwrap(_soft_page_breaks(lines) if paged else lines)
     text = "\n".join(p.text for p in paragraphs)
     return text, page_map(paragraphs, len(text)) if paged else []
+
+
+def _split_soft_hyphens(lines: list[str]) -> list[str]:
+    """PDFium marks a line-end hyphen with U+FFFE and glues the next line on, even when
+    that next line is the page footer. Split there again, so the footer can be dropped
+    and the two halves rejoined by the usual hyphen rule."""
+    out: list[str] = []
+    for line in lines:
+        if "\ufffe" in line:
+            parts = line.split("\ufffe")
+            out.extend(part + "-" for part in parts[:-1])
+            out.append(parts[-1])
+        else:
+            out.append(line)
+    return out
 
 
 def _soft_page_breaks(lines: list[RawLine]) -> list[RawLine]:

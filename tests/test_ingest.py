@@ -1,0 +1,281 @@
+"""Ingest: every format comes out as clean, offset-true text, and bad files get clear errors."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from policy_audit.errors import (
+    CorruptDocumentError,
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    InputError,
+    ScannedDocumentError,
+    TooLargeError,
+    UnsupportedFormatError,
+)
+from policy_audit.ingest import Limits, read_document
+
+reportlab = pytest.importorskip("reportlab")
+from reportlab.lib.pagesizes import letter  # noqa: E402
+from reportlab.pdfgen import canvas  # noqa: E402
+
+HEADER = "Millbrook County Sheriff Policy Manual"
+
+
+def make_pdf(pages: list[list[str]], *, furniture: bool = True) -> bytes:
+    """A text PDF with a running header and a "Page N of M" footer on every page."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=letter, invariant=1)
+    for number, lines in enumerate(pages, start=1):
+        if furniture:
+            pdf.drawString(72, 760, HEADER)
+        y = 730
+        for line in lines:
+            pdf.drawString(72, y, line)
+            y -= 14
+        if furniture:
+            footer = f"Automated License Plate Readers - Page {number} of {len(pages)}"
+            pdf.drawString(72, 40, footer)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+TWO_PAGES = [
+    [
+        "412.4 RETENTION",
+        "Plate scans that do not match a hot list shall be destroyed thirty days after they",
+        "are collected, unless they have become evidence in an ongoing investi-",
+    ],
+    [
+        "gation. Non-",
+        "hit records shall never be copied to a third-",
+        "party system.",
+        "412.5 SHARING",
+        "Data may be shared only with California public agencies.",
+    ],
+]
+
+
+def test_pdf_headers_footers_and_hyphens_are_repaired() -> None:
+    source = read_document(make_pdf(TWO_PAGES), name="policy.pdf")
+    assert source.media_type == "application/pdf"
+    assert HEADER not in source.text
+    assert "Page 1 of 2" not in source.text
+    assert "ongoing investigation. Non-hit records" in source.text
+    assert "third-party system." in source.text
+    # A sentence broken over two lines (and a page) is one line again.
+    assert "destroyed thirty days after they are collected, unless" in source.text
+    assert "412.5 SHARING\nData may be shared" in source.text
+
+
+def test_pdf_offsets_map_to_pages() -> None:
+    source = read_document(make_pdf(TWO_PAGES), name="policy.pdf")
+    assert source.quality.pages == 2
+    assert source.page_at(source.text.index("412.4 RETENTION")) == 1
+    assert source.page_at(source.text.index("412.5 SHARING")) == 2
+    # The page break fell inside "investi-gation": the second half is on page 2.
+    assert source.page_at(source.text.index("gation")) == 2
+    assert source.page_at(source.text.index("investigation")) == 1
+
+
+def test_pdf_evidence_carries_its_page() -> None:
+    from policy_audit.pipeline import audit
+
+    card = audit(make_pdf(TWO_PAGES), name="policy.pdf")
+    retention = next(c for c in card.criteria if c.id == "retention")
+    assert retention.evidence and retention.evidence[0].page == 1
+    assert card.document.pages == 2
+
+
+def test_image_only_pdf_is_reported_as_scanned() -> None:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    pdf.rect(50, 50, 400, 600, fill=1)
+    pdf.showPage()
+    pdf.save()
+    with pytest.raises(ScannedDocumentError, match="OCR"):
+        read_document(buffer.getvalue(), name="scan.pdf")
+
+
+def test_encrypted_pdf_is_refused_with_what_to_do() -> None:
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter()
+    writer.append(pypdf.PdfReader(io.BytesIO(make_pdf(TWO_PAGES))))
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(EncryptedDocumentError, match="password"):
+        read_document(out.getvalue(), name="locked.pdf")
+
+
+def test_truncated_pdf_is_corrupt_not_a_crash() -> None:
+    data = make_pdf(TWO_PAGES)
+    with pytest.raises(CorruptDocumentError, match="damaged"):
+        read_document(data[: len(data) // 2], name="cut.pdf")
+
+
+def test_pdf_page_limit() -> None:
+    data = make_pdf([["Short page of policy text here."]] * 5)
+    with pytest.raises(TooLargeError, match="5 pages; the limit is 3"):
+        read_document(data, name="long.pdf", limits=Limits(max_pages=3))
+
+
+def test_binary_junk_named_pdf(tmp_path: Path) -> None:
+    junk = tmp_path / "policy.pdf"
+    junk.write_bytes(os.urandom(4096))
+    with pytest.raises(CorruptDocumentError, match="not a PDF"):
+        read_document(junk)
+
+
+def test_binary_junk_without_a_name_is_unsupported() -> None:
+    with pytest.raises(UnsupportedFormatError, match="binary"):
+        read_document(b"\x00\x01\x02" * 500, name="upload")
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\n  \t"])
+def test_empty_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    with pytest.raises(EmptyDocumentError, match="empty"):
+        read_document(path)
+
+
+def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:  # sparse: 200 MB on paper, nothing on disk
+        handle.seek(200 * 1024 * 1024)
+        handle.write(b"x")
+    with pytest.raises(TooLargeError, match=r"200\.0 MB; the limit is 20\.0 MB"):
+        read_document(path)
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_document(tmp_path / "nope.pdf")
+    with pytest.raises(InputError, match="folder"):
+        read_document(tmp_path)
+
+
+def test_docx_zip_bomb_is_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b" " * (120 * 1024 * 1024))
+    with pytest.raises(TooLargeError, match="unpacks to"):
+        read_document(buffer.getvalue(), name="bomb.docx")
+
+
+def test_docx_headings_lists_and_tables() -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("Section 7 Retention of Plate Data", level=1)
+    document.add_paragraph("Data that matches no hot list shall be deleted after 14 days.")
+    document.add_paragraph("Requests must be in writing.", style="List Bullet")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Data retention (in days)"
+    table.rows[0].cells[1].text = "14"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = read_document(buffer.getvalue(), name="policy.docx")
+    assert source.media_type.endswith("wordprocessingml.document")
+    lines = source.text.split("\n")
+    assert "# Section 7 Retention of Plate Data" in lines
+    assert "• Requests must be in writing." in lines
+    assert "Data retention (in days)" in lines and "14" in lines
+
+
+def test_docx_detected_by_content_whatever_its_name() -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("Plate data shall be purged after 30 days.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = read_document(buffer.getvalue(), name="policy.txt")
+    assert "wordprocessingml" in source.media_type
+    assert source.text == "Plate data shall be purged after 30 days."
+
+
+def test_html_blocks_scripts_and_deep_nesting() -> None:
+    page = (
+        "<!doctype html><html><head><title>x</title><script>steal()</script></head><body>"
+        "<nav>Home | About</nav><h2>Retention</h2><p>Reads are kept <b>for 30 days</b>"
+        " and then\n deleted.</p><ul><li>No sharing with ICE.</li></ul>"
+        + "<div>" * 50_000 + "<p>Deep text.</p>" + "</div>" * 50_000 + "</body></html>"
+    )
+    source = read_document(page.encode(), name="portal")
+    assert source.media_type == "text/html"
+    assert source.text.split("\n") == [
+        "## Retention",
+        "Reads are kept for 30 days and then deleted.",
+        "• No sharing with ICE.",
+        "Deep text.",
+    ]
+
+
+def test_markdown_markup_is_removed_but_structure_kept() -> None:
+    text = (
+        "# Oakdale ALPR Memo\n\n**Retention.** Data is kept for *one year*.\n\n"
+        "- See [our policy](https://oakdale.example.gov/alpr)\n"
+    )
+    source = read_document(text.encode(), name="memo.md")
+    assert source.media_type == "text/markdown"
+    assert source.text.split("\n") == [
+        "# Oakdale ALPR Memo",
+        "Retention. Data is kept for one year.",
+        "• See our policy (https://oakdale.example.gov/alpr)",
+    ]
+
+
+def test_plain_text_wrapped_lines_and_copied_footers() -> None:
+    footer = "Riverton PD Policy Manual - {n}"
+    text = "\n".join(
+        [
+            "462.6 RETENTION",
+            "All plate reads that are not part of an investigation shall be purged",
+            "within thirty (30) days of capture.",
+            footer.format(n=1),
+            "(a)",
+            "Hit records follow the evidence schedule.",
+            footer.format(n=2),
+            "Page 3 of 9",
+            footer.format(n=3),
+        ]
+    )
+    source = read_document(text.encode(), name="policy.txt")
+    assert source.text.split("\n") == [
+        "462.6 RETENTION",
+        "All plate reads that are not part of an investigation shall be purged within "
+        "thirty (30) days of capture.",
+        "(a) Hit records follow the evidence schedule.",
+    ]
+    assert source.pages == []
+
+
+def test_text_encodings_and_ligatures() -> None:
+    assert read_document("Data is ﬁled for 30 days.".encode(), name="a.txt").text == (
+        "Data is filed for 30 days."
+    )
+    cp1252 = "The “hot list” § 2.1 rules apply.".encode("cp1252")
+    assert read_document(cp1252, name="b.txt").text == "The “hot list” § 2.1 rules apply."
+    utf16 = "Purged after 30 days.".encode("utf-16")
+    assert read_document(utf16, name="c.txt").text == "Purged after 30 days."
+
+
+def test_sha256_is_of_the_original_bytes() -> None:
+    import hashlib
+
+    data = b"ALPR data shall be purged after 30 days.\n"
+    assert read_document(data, name="x.txt").sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_garbled_text_is_flagged() -> None:
+    garbage = " ".join(["xQ#7", "Zr$k", "p9@W", "mM&2"] * 30)
+    assert read_document(garbage.encode(), name="bad.txt").quality.garbled
+    clean = " ".join(["Plate", "data", "shall", "be", "purged"] * 30)
+    assert not read_document(clean.encode(), name="ok.txt").quality.garbled
