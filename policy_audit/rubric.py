@@ -30,7 +30,9 @@ class _Strict(BaseModel):
 
 class Citation(_Strict):
     title: str = Field(min_length=3)
-    source: str = Field(min_length=2, description="Who says it: a statute, a model policy, a report.")
+    source: str = Field(
+        min_length=2, description="Who says it: a statute, a model policy, a report."
+    )
     url: str | None = None
     note: str | None = None
 
@@ -174,7 +176,9 @@ def load_rubric_dir(folder: Path) -> Rubric:
         raise _explain(manifest_path, exc) from None
     criteria_dir = (folder / manifest.criteria_dir).resolve()
     if not criteria_dir.is_dir():
-        raise RubricError(f"{manifest_path}: criteria_dir {manifest.criteria_dir!r} is not a folder")
+        raise RubricError(
+            f"{manifest_path}: criteria_dir {manifest.criteria_dir!r} is not a folder"
+        )
     available = {path.stem: path for path in sorted(criteria_dir.glob("*.toml"))}
     wanted = manifest.criteria if manifest.criteria is not None else list(available)
     duplicates = {cid for cid in wanted if wanted.count(cid) > 1}
@@ -213,7 +217,9 @@ def load_rubric(rubric: str | Path | Rubric | None = None) -> Rubric:
     if path.is_dir():
         return load_rubric_dir(path)
     shipped = ", ".join(name for name in BUILTIN_RUBRICS if (rubric_root() / name).is_dir())
-    raise RubricError(f"{rubric}: no such rubric; name a shipped one ({shipped}) or a rubric folder")
+    raise RubricError(
+        f"{rubric}: no such rubric; name a shipped one ({shipped}) or a rubric folder"
+    )
 
 
 def list_rubrics() -> list[Rubric]:

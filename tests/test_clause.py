@@ -56,7 +56,10 @@ def test_negation_scope(text: str, verb: str, negated: bool) -> None:
         ("shall not be shared with ICE unless approved by the Chief of Police.", "approval"),
         ("shall not be shared with ICE except pursuant to a judicial warrant.", "judicial"),
         ("shall not be shared with ICE except in response to a court order.", "judicial"),
-        ("shall be purged after 30 days unless it has become evidence in a criminal case.", "evidence"),
+        (
+            "shall be purged after 30 days unless it has become evidence in a criminal case.",
+            "evidence",
+        ),
     ],
 )
 def test_exceptions_are_found_and_classified(text: str, kind: str) -> None:

@@ -47,6 +47,8 @@ def test_a_frequency_is_not_a_retention_period() -> None:
     assert found.bound == "every"
 
 
-@pytest.mark.parametrize("text", ["Section 4 of the policy", "the data retention (in days)", "one of the agencies"])
+@pytest.mark.parametrize(
+    "text", ["Section 4 of the policy", "the data retention (in days)", "one of the agencies"]
+)
 def test_no_duration_where_there_is_none(text: str) -> None:
     assert find_durations(text) == []

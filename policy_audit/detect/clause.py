@@ -50,7 +50,8 @@ EXCEPTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("judicial", re.compile(r"(?i)\b(?:judicial|court|judge)\b.{0,30}\b(?:warrant|order|subpoena)\b"
                             r"|\b(?:warrant|court\s+order|subpoena)\b.{0,25}\b(?:signed|issued)\b.{0,25}"
                             r"\b(?:judge|court)\b|\bsearch\s+warrant\b|\bwarrant\b")),
-    ("law", re.compile(r"(?i)\b(?:required|permitted|authorized|allowed|provided|mandated|compelled)"
+    ("law", re.compile(r"(?i)\b(?:required|permitted|authorized|allowed|provided|mandated|"
+                       r"compelled)"
                        r"\s+(?:by|under)\s+(?:state\s+|federal\s+|applicable\s+)?(?:law|statute|"
                        r"legal\s+process)|\bby\s+law\b|\blegally\s+required\b|\bapplicable\s+law\b")),
     ("approval", re.compile(r"(?i)\b(?:approv\w*|permission|consent|authoriz\w+|designee|"

@@ -42,7 +42,9 @@ _REFERENCE_RE = re.compile(
     r"welcoming\s+(?:city|ordinance)|keep\s+\w+\s+families\s+safe)\b"
 )
 _USE_RE = re.compile(r"(?i)\b(?:use[ds]?|usage|utiliz\w+|assist\w*|purposes?\s+of)\b")
-_SHARE_SIDE_RE = re.compile(r"(?i)\bfilter\w*\s+out\b|\bsearch(?:es)?\b|\bprovid\w+\b|\brequests?\b")
+_SHARE_SIDE_RE = re.compile(
+    r"(?i)\bfilter\w*\s+out\b|\bsearch(?:es)?\b|\bprovid\w+\b|\brequests?\b"
+)
 _PROHIBITION_RE = re.compile(r"(?i)\b(?:prohibit\w*|forbid\w*|illegal|unlawful|not\s+(?:permitted|"
                              r"allowed|authorized)|shall\s+not|may\s+not|must\s+not|will\s+not|"
                              r"cannot|never|filtered\s+out)\b")  # fmt: skip
@@ -72,7 +74,11 @@ def read(clause: Clause) -> list[Finding]:
                 cues.append("immigration.use_ban")
         elif share is not None:
             cues.append("immigration.allowed")
-    elif prohibiting and found & {"federal", "immigration"} and (share_negated or (listed and share)):
+    elif (
+        prohibiting
+        and found & {"federal", "immigration"}
+        and (share_negated or (listed and share))
+    ):
         # Barring every federal agency bars the immigration ones too.
         cues.append("immigration.share_ban")
     if not cues and prohibiting and _REFERENCE_RE.search(text):

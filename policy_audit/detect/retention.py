@@ -52,7 +52,9 @@ _HIT_RE = re.compile(
     r"litigation|exculpatory|preservation|discovery|court|prosecution|such\s+data|these\s+"
     r"records|that\s+data|archived)\b"
 )
-_RESIDUAL_RE = re.compile(r"(?i)\b(?:all\s+other|any\s+other|(?:the\s+)?remaining|all\s+remaining)\b")
+_RESIDUAL_RE = re.compile(
+    r"(?i)\b(?:all\s+other|any\s+other|(?:the\s+)?remaining|all\s+remaining)\b"
+)
 _OTHER_RECORD_RE = re.compile(
     r"(?i)\b(?:audit\s+(?:trails?|logs?|records?)|logs?|quer(?:y|ies)|search(?:es)?\s+"
     r"(?:history|records?|logs?)|user\s+(?:queries|profiles?|activity)|hot\s*-?lists?|"
@@ -140,10 +142,9 @@ def read(clause: Clause) -> list[Finding]:
     durations = [d for d in durations_all if d.start - clause.start < main_end]
     cues: list[str] = []
     deleting = key["delete"] is not None
-    if reading.negated and durations and not deleting:
-        # "shall not be retained for more than 60 days" is a cap of 60 days.
-        if _NEGATED_MAX_RE.search(text):
-            durations = [d.model_copy(update={"bound": "max"}) for d in durations]
+    # "shall not be retained for more than 60 days" is a cap of 60 days.
+    if reading.negated and durations and not deleting and _NEGATED_MAX_RE.search(text):
+        durations = [d.model_copy(update={"bound": "max"}) for d in durations]
     caps = [d for d in durations if d.bound in ("max", "exact")]
     if caps and reading.modality == DISCRETIONARY and (deleting or "should" in text.lower()):
         cues.append("retention.discretionary")
@@ -155,9 +156,13 @@ def read(clause: Clause) -> list[Finding]:
         cues.append("retention.indefinite")
     if _DEFERRAL_RE.search(text) and not caps:
         cues.append("retention.deferral")
-    if not cues and (deleting or key["keep"]) and reading.modality in (FACT, "mandatory"):
-        if re.search(r"(?i)\b(?:ALPR|LPR|plate|data|images?|reads?|footage|information)\b", text):
-            cues.append("retention.no_period")
+    if (
+        not cues
+        and (deleting or key["keep"])
+        and reading.modality in (FACT, "mandatory")
+        and re.search(r"(?i)\b(?:ALPR|LPR|plate|data|images?|reads?|footage|information)\b", text)
+    ):
+        cues.append("retention.no_period")
     if not cues:
         return []
     cues.append(f"scope.{scope}")

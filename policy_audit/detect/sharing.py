@@ -73,14 +73,18 @@ _VENDOR_LICENSE_RE = re.compile(
 )
 _ANY_OTHER_RE = re.compile(r"(?i)\bany\s+other\s+(?:individual|person|entity|organization)s?|"
                            r"\bother\s+individuals\s+or\s+(?:organizations|entities)")  # fmt: skip
-_PRIVATE_EXCEPTION_RE = re.compile(r"(?i)\b(?:private|critical\s+infrastructure|owners?|operators?|"
-                                   r"compan(?:y|ies)|vendors?|contractors?|business\w*)\b")  # fmt: skip
+_PRIVATE_EXCEPTION_RE = re.compile(
+    r"(?i)\b(?:private|critical\s+infrastructure|owners?|operators?|"
+    r"compan(?:y|ies)|vendors?|contractors?|business\w*)\b"
+)
 _GRANT_LABEL_RE = re.compile(
     r"(?i)\b(?:organi[sz]ations|agencies|entities|departments)\b.{0,30}\b(?:granted|given|with)\s+"
     r"access\b|\b(?:agencies|organi[sz]ations)\b.{0,40}\bshares?\s+with\b"
 )
 _INBOUND_LABEL_RE = re.compile(r"(?i)\bsharing\s+their\s+data\s+with\b|\bshare\s+their\s+data\b")
-_NONE_RE = re.compile(r"(?i)(?:[-:–—]\s*|^)\s*(?:none|n/?a|no\s+(?:organi[sz]ations|agencies))\s*\.?\s*$")
+_NONE_RE = re.compile(
+    r"(?i)(?:[-:–—]\s*|^)\s*(?:none|n/?a|no\s+(?:organi[sz]ations|agencies))\s*\.?\s*$"
+)
 
 
 def _grant_list(clause: Clause) -> Finding | None:
@@ -92,7 +96,11 @@ def _grant_list(clause: Clause) -> Finding | None:
     if _NONE_RE.search(line.text):
         return make_finding(clause, "sharing", ["sharing.no_recipients"])
     following = clause.neighbour(1)
-    if following is None or following.kind in ("heading", "label") or _NONE_RE.search(following.text):
+    if (
+        following is None
+        or following.kind in ("heading", "label")
+        or _NONE_RE.search(following.text)
+    ):
         cue = "sharing.no_recipients" if following is not None and _NONE_RE.search(
             following.text) else "sharing.empty_list"  # fmt: skip
         return make_finding(clause, "sharing", [cue])
@@ -119,7 +127,8 @@ def read(clause: Clause) -> list[Finding]:
     if text.rstrip().endswith("?"):
         return []
     verb = SHARE_RE.search(text)
-    in_section = any(t is not None and _SECTION_RE.search(t) for t in (clause.section, clause.label))
+    headings = (clause.section, clause.label)
+    in_section = any(t is not None and _SECTION_RE.search(t) for t in headings)
     recipients = find_recipients(text, clause.start)
     found = kinds(recipients)
     context = (verb is not None or in_section or _REQUEST_RE.search(text) is not None

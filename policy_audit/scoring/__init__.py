@@ -55,7 +55,8 @@ def evidence_of(finding: Finding, rule: str | None = None) -> Evidence:
 def recommendation_for(criterion: Criterion, level: Level) -> str:
     if level is Level.STRONG:
         return "Already strong: keep this language, and keep it mandatory (shall/must)."
-    advice = criterion.levels[level].recommendation or f"Add language that meets: {criterion.levels[Level.STRONG].meaning}"
+    strong = criterion.levels[Level.STRONG].meaning
+    advice = criterion.levels[level].recommendation or f"Add language that meets: {strong}"
     return f"{advice} Model language: {criterion.model_language.strip()}"
 
 
@@ -77,7 +78,9 @@ def result_for(criterion: Criterion, verdict: Verdict) -> CriterionResult:
     )
 
 
-def warnings_for(source: SourceText, findings: list[Finding], results: list[CriterionResult]) -> list[str]:
+def warnings_for(
+    source: SourceText, findings: list[Finding], results: list[CriterionResult]
+) -> list[str]:
     warnings = list(source.quality.notes)
     if source.quality.garbled:
         warnings.append("The extracted text looks garbled (bad PDF encoding or OCR); "

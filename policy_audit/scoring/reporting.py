@@ -23,7 +23,8 @@ def score(findings: list[Finding]) -> Verdict:
             f"published ({quote(published[0])}).", unique([figures[0], published[0]]),
         )  # fmt: skip
     partial = [
-        (figures, "usage figures are made public, but the policy itself is not said to be published"),
+        (figures,
+         "usage figures are made public, but the policy itself is not said to be published"),
         (published, "the policy is published, but no public report with usage figures is required"),
         (having(findings, "reporting.public_report"),
          "a public report is required, but it is not said to carry usage figures"),

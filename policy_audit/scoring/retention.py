@@ -61,7 +61,9 @@ def score(findings: list[Finding]) -> Verdict:
                 [indefinite[0], longest], conflicts, {"retention_days": None},
             )  # fmt: skip
         level = Level.STRONG if days <= 30 else Level.PARTIAL if days <= 365 else Level.WEAK
-        band = "30 days or less" if days <= 30 else "31–365 days" if days <= 365 else "over 365 days"
+        band = (
+            "30 days or less" if days <= 30 else "31–365 days" if days <= 365 else "over 365 days"
+        )
         return Verdict(
             level, f"retention.limit-{level.value}",
             f"The policy requires ALPR data not tied to a hit or investigation to be destroyed "
@@ -95,7 +97,8 @@ def _why_no_limit(counted: list[Finding]) -> tuple[str, str]:
         ("retention.min_only", "retention.minimum-only",
          "gives only a minimum retention period, never a maximum"),
         ("retention.discretionary", "retention.discretionary-deletion",
-         "leaves deletion to discretion (\u201cmay\u201d or \u201cshould\u201d), which sets no maximum"),
+         "leaves deletion to discretion (\u201cmay\u201d or \u201cshould\u201d), "
+         "which sets no maximum"),
         ("retention.deferral", "retention.deferred-to-schedule",
          "defers to a retention schedule or policy without stating a period"),
         ("retention.no_period", "retention.no-period",

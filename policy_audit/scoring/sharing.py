@@ -16,7 +16,8 @@ from .verdict import Verdict, having, quote, unique
 _BROAD = {
     "sharing.broad": "permits sharing broadly",
     "sharing.network": "joins a nationwide or national sharing network",
-    "sharing.vendor_license": "licenses the vendor to disclose the data or give others search access",
+    "sharing.vendor_license":
+        "licenses the vendor to disclose the data or give others search access",
     "sharing.pooled": "stores the data in a pooled, multi-agency database others can search",
     "sharing.private_allowed": "lets private parties receive the data",
 }
@@ -60,7 +61,8 @@ def score(findings: list[Finding]) -> Verdict:
             Level.STRONG, "sharing.strong-all-three",
             f"Sharing is limited to law-enforcement agencies ({quote(closed[0])}), each "
             f"disclosure needs a documented request or approval ({quote(process[0])}), and "
-            f"giving the data to private persons or entities is forbidden ({quote(private_ban[0])}).",
+            "giving the data to private persons or entities is forbidden "
+            f"({quote(private_ban[0])}).",
             unique([closed[0], process[0], private_ban[0]]),
         )  # fmt: skip
     present = [name for name, group in (
