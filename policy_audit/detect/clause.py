@@ -47,7 +47,9 @@ EXCEPTION_RE = re.compile(
 
 # What an exception is made of decides whether it swallows the rule.
 EXCEPTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("judicial", re.compile(r"(?i)\b(?:judicial|court|judge)\b.{0,30}\b(?:warrant|order|subpoena)\b"
+    ("judicial", re.compile(r"(?i)\bordered\s+by\s+(?:a|the)\s+(?:\w+\s+)?(?:court|judge)\b|"
+                            r"\bcourt[-\s]ordered\b|"
+                            r"\b(?:judicial|court|judge)\b.{0,30}\b(?:warrant|order|subpoena)\b"
                             r"|\b(?:warrant|court\s+order|subpoena)\b.{0,25}\b(?:signed|issued)\b.{0,25}"
                             r"\b(?:judge|court)\b|\bsearch\s+warrant\b|\bwarrant\b")),
     ("law", re.compile(r"(?i)\b(?:required|permitted|authorized|allowed|provided|mandated|"

@@ -16,7 +16,8 @@ SHARE_VERB = (
     r"transmi(?:t|ts|tted|ttal)|transfer(?:s|red)?|provid(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?access|"
     r"provid(?:e|es|ed|ing)\s+to|"
     r"(?:granted|given|gives?|grant)\s+access|make\s+available|made\s+available|sell|sells|sold|"
-    r"sale|trad(?:e|es|ed)|giv(?:e|en)\s+to|access(?:ed)?\s+by|search(?:es)?\s+(?:for|on\s+behalf)"
+    r"sale|trad(?:e|es|ed)|giv(?:e|en)\s+to|access(?:ed)?\s+by|search(?:es)?\s+(?:for|on\s+behalf)|"
+    r"obtain(?:s|ed)?"
 )
 SHARE_RE = re.compile(rf"(?i)\b(?:{SHARE_VERB})\b")
 SALE_RE = re.compile(r"(?i)\b(?:sell|sells|sold|sale|trad(?:e|es|ed))\b")

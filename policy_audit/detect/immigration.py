@@ -41,9 +41,10 @@ _REFERENCE_RE = re.compile(
     r"(?i)\b(?:values\s+act|SB\s*54|senate\s+bill\s*54|7284(?:\.\d+)?|sanctuary|trust\s+act|"
     r"welcoming\s+(?:city|ordinance)|keep\s+\w+\s+families\s+safe)\b"
 )
-_USE_RE = re.compile(r"(?i)\b(?:use[ds]?|usage|utiliz\w+|assist\w*|purposes?\s+of)\b")
+_USE_RE = re.compile(r"(?i)\b(?:use[ds]?|using|usage|utiliz\w+|assist\w*|purposes?\s+of)\b")
 _SHARE_SIDE_RE = re.compile(
-    r"(?i)\bfilter\w*\s+out\b|\bsearch(?:es)?\b|\bprovid\w+\b|\brequests?\b"
+    r"(?i)\bfilter\w*\s+out\b|\bsearch(?:es)?\b|\bprovid\w+\b|\brequests?\b|"
+    r"\bquer(?:y|ies)\b|\bon\s+behalf\s+of\b"
 )
 _PROHIBITION_RE = re.compile(r"(?i)\b(?:prohibit\w*|forbid\w*|illegal|unlawful|not\s+(?:permitted|"
                              r"allowed|authorized)|shall\s+not|may\s+not|must\s+not|will\s+not|"
@@ -66,12 +67,7 @@ def read(clause: Clause) -> list[Finding]:
     prohibiting = listed or share_negated or bool(_PROHIBITION_RE.search(text))
     if immigration is not None:
         if prohibiting:
-            before = text[: immigration.start()]
-            if share_negated or _SHARE_SIDE_RE.search(before) or (share and not listed):
-                cues.append("immigration.share_ban")
-            share_side = share_negated or _SHARE_SIDE_RE.search(before) or share
-            if _USE_RE.search(before) or listed or not share_side:
-                cues.append("immigration.use_ban")
+            cues.extend(_ban_cues(text, listed, share, share_negated))
         elif share is not None:
             cues.append("immigration.allowed")
     elif (
@@ -89,6 +85,25 @@ def read(clause: Clause) -> list[Finding]:
         cues.extend(_exception_cues(text, immigration))
     reading = read_clause(text, *(immigration.span() if immigration else (0, 0)))
     return [make_finding(clause, "immigration", cues, reading, recipients=recipients)]
+
+
+def _ban_cues(
+    text: str, listed: bool, share: re.Match[str] | None, share_negated: bool
+) -> list[str]:
+    """Which sides (use, share) a prohibition naming immigration covers. Each mention is
+    read with the words since the previous one: "filtered out of immigration searches,
+    and officers may not use ALPR to assist immigration enforcement" bans both."""
+    cues: list[str] = []
+    previous_end = 0
+    for mention in IMMIGRATION_RE.finditer(text):
+        before = text[previous_end : mention.start()]
+        previous_end = mention.end()
+        share_side = bool(share_negated or _SHARE_SIDE_RE.search(before) or share)
+        if share_negated or _SHARE_SIDE_RE.search(before) or (share and not listed):
+            cues.append("immigration.share_ban")
+        if _USE_RE.search(before) or listed or not share_side:
+            cues.append("immigration.use_ban")
+    return list(dict.fromkeys(cues))
 
 
 def _exception_cues(text: str, key: re.Match[str] | None) -> list[str]:

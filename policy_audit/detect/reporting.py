@@ -40,7 +40,7 @@ _NUMBER_LINE_RE = re.compile(r"^\s*[\d,]{1,15}\s*$")
 _PUBLIC_AUDIT_RE = re.compile(r"(?i)\bpublic\s+(?:search\s+)?audit\b")
 _PUBLIC_RE = re.compile(
     r"(?i)\b(?:public(?:ly)?(?!\s+(?:safety|agenc\w+|records?\s+act|review|roads?|streets?|"
-    r"property|places?|databases?|entit\w+))|posted|published|website|web\s+site|homepage|"
+    r"property|places?|databases?|entit\w+))|posted|publish(?:ed|es)?|website|web\s+site|homepage|"
     r"available\s+to\s+(?:the\s+)?(?:public|community|residents))\b"
 )
 _REPORT_RE = re.compile(r"(?i)\b(?:reports?|log|logs|dashboard|summary|summaries|statistics|"
@@ -148,6 +148,7 @@ def read(clause: Clause) -> list[Finding]:
         and not own_summary
         and not _VENDOR_URL_RE.search(text)
         and not re.search(r"(?i)\bnot\s+open\s+to\s+public", text)
+        and not _negated_posting(text)
     ):
         cues.append("reporting.policy_published")
     if report is not None and not own_summary:
@@ -169,6 +170,11 @@ def read(clause: Clause) -> list[Finding]:
     finding = make_finding(clause, "reporting", cues)
     finding.modality = modality
     return [finding]
+
+
+def _negated_posting(text: str) -> bool:
+    """ "shall not publish this policy", "will not be posted": the policy stays private."""
+    return any(negated_before(text, m.start(), 30) for m in _POSTED_RE.finditer(text))
 
 
 def _figures_in_items(clause: Clause) -> bool:

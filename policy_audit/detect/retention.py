@@ -16,6 +16,7 @@ a hit or investigation), ``scope.hit`` (hit, evidence or case data only), ``scop
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..models import Finding
@@ -29,13 +30,16 @@ TRIGGERS = (
     "retain", "retains", "retained", "retaining", "retention", "purge", "purged", "purges",
     "purging", "delete", "deleted", "deletes", "deletion", "destroy", "destroyed", "destroys",
     "destruction", "erase", "erased", "expunge", "expunged", "overwritten", "stored", "store",
-    "kept", "keep", "held", "maintained", "indefinitely", "discarded", "disposed",
+    "kept", "keep", "keeps", "keeping", "held", "maintained", "indefinitely", "discarded",
+    "disposed", "erases", "erasing", "wiped",
 )  # fmt: skip
 
-_KEEP_VERB = r"retain(?:ed|s|ing)?|stored?|storing|kept|keep|held|maintained|preserved|saved"
+_KEEP_VERB = (
+    r"retain(?:ed|s|ing)?|stored?|storing|kept|keep(?:s|ing)?|held|maintained|preserved|saved"
+)
 _DELETE_VERB = (
     r"purg(?:e|ed|es|ing)|delet(?:e|ed|es|ing|ion)|destroy(?:ed|s|ing)?|destruction|"
-    r"eras(?:e|ed|ure)|expung(?:e|ed)|overwritten|discarded|disposed\s+of"
+    r"eras(?:e|ed|es|ing|ure)|wip(?:e|ed|es)|expung(?:e|ed)|overwritten|discarded|disposed\s+of"
 )
 _KEY_RE = re.compile(rf"(?i)\b(?:(?P<keep>{_KEEP_VERB})|(?P<delete>{_DELETE_VERB})|"
                      r"(?P<noun>retention))\b")  # fmt: skip
@@ -45,7 +49,9 @@ _KEY_RE = re.compile(rf"(?i)\b(?:(?P<keep>{_KEEP_VERB})|(?P<delete>{_DELETE_VERB
 _NONHIT_RE = re.compile(
     r"(?i)\b(?:not|no|non-?|never|without)\s*(?:\w+\s+){0,5}?(?:rel\w*|related|associated|connected|"
     r"linked|tied|part|appearing|designated|relevant|pertinent|connection|hits?|alerts?|match\w*|"
-    r"evidence|evidentiary|investigat\w*|needed\s+for)\b[^,;.]*"
+    r"evidence|evidentiary|investigat\w*|needed\s+for)\b[^;.]*"
+    # "reads that match no hot list", "matching none of the lists"
+    r"|\bmatch(?:es|ed|ing)?\s+(?:no|none\s+of)\b[^;.]*"
 )
 _HIT_RE = re.compile(
     r"(?i)\b(?:evidence|evidentiary|hits?|alerts?|investigat\w+|cases?|criminal\s+matter|"
@@ -69,10 +75,11 @@ _DEFERRAL_RE = re.compile(
     r"purges)\b"
 )
 _INDEFINITE_RE = re.compile(
-    r"(?i)\b(?:indefinite(?:ly)?|as\s+long\s+as\s+(?:\w+\s+){0,3}(?:necessary|needed|useful|"
+    r"(?i)\b(?:indefinite(?:ly)?|as\s+long\s+as\s+(?:\w+\s+){0,6}?(?:necessary|needed|useful|"
     r"required|appropriate|practicable|operationally)|until\s+(?:it\s+is\s+|they\s+are\s+)?"
     r"(?:no\s+longer|not)\s+(?:needed|necessary|useful|required)|no\s+(?:set|fixed)\s+"
-    r"(?:time|period|limit)|permanently|in\s+perpetuity)\b"
+    r"(?:time|period|limit)|permanently(?!\s+(?:delet|purg|eras|destr|remov|expung))|"
+    r"in\s+perpetuity)\b"
 )
 _NEGATED_MAX_RE = re.compile(r"(?i)\b(?:more|longer)\s+than\b|\bbeyond\b|\bin\s+excess\s+of\b")
 _LABEL_RE = re.compile(r"(?i)\bretention\b|\bretained\b|\bdeleted\s+after\b|\bpurged\s+after\b")
@@ -120,9 +127,32 @@ def read(clause: Clause) -> list[Finding]:
     labelled = _label_value(clause)
     if labelled is not None:
         return [labelled]
-    text = clause.text
-    if text.rstrip().endswith("?"):
+    if clause.text.rstrip().endswith("?"):
         return []  # a question is not a rule
+    findings: list[Finding] = []
+    for part in _semicolon_parts(clause):
+        findings.extend(_read_part(part, clause.text[: part.start - clause.start]))
+    return findings
+
+
+def _semicolon_parts(clause: Clause) -> list[Clause]:
+    """ "Evidence may be kept two years; all other reads shall be purged in 30 days" holds
+    two rules for two kinds of data: read each half on its own."""
+    pieces = re.split(r"(?<=;)\s+", clause.text)
+    if len(pieces) < 2 or sum(bool(_KEY_RE.search(p)) for p in pieces) < 2:
+        return [clause]
+    parts: list[Clause] = []
+    offset = 0
+    for piece in pieces:
+        at = clause.text.index(piece, offset)
+        offset = at + len(piece)
+        start = clause.start + at
+        parts.append(replace(clause, start=start, end=start + len(piece), text=piece))
+    return parts
+
+
+def _read_part(clause: Clause, preceding: str) -> list[Finding]:
+    text = clause.text
     key = _KEY_RE.search(text)
     if key is None:
         return []
@@ -139,9 +169,19 @@ def read(clause: Clause) -> list[Finding]:
     reading = read_clause(text, key.start(), key.end())
     scope = _scope(text[: key.start()] + " " + text[key.end() : min(main_end, key.end() + 60)]
                    if key["noun"] else text[: key.start()])  # fmt: skip
+    if scope == "residual" and _HIT_RE.search(preceding):
+        scope = "nonhit"  # "…evidence may be kept…; all other reads …": the non-hit rest
     durations = [d for d in durations_all if d.start - clause.start < main_end]
     cues: list[str] = []
     deleting = key["delete"] is not None
+    if deleting:
+        # "purged at the end of each 24-hour period": a recurring purge is a maximum.
+        after_key = clause.start + key.end()
+        durations = [
+            d.model_copy(update={"bound": "max"}) if d.bound == "every" and d.start > after_key
+            else d
+            for d in durations
+        ]
     # "shall not be retained for more than 60 days" is a cap of 60 days.
     if reading.negated and durations and not deleting and _NEGATED_MAX_RE.search(text):
         durations = [d.model_copy(update={"bound": "max"}) for d in durations]

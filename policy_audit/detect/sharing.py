@@ -37,7 +37,7 @@ TRIGGERS = (
     "request", "requests", "requesting", "need to know", "right to know", "third parties",
     "3rd parties", "third party", "private", "store", "agreement", "approval", "approved",
     "documented", "lookup", "granted", "routed", "permission", "search", "searches",
-    "federal", "out-of-state", "partners",
+    "federal", "out-of-state", "partners", "obtain", "obtains", "obtained",
 )  # fmt: skip
 
 _SECTION_RE = re.compile(r"(?i)\b(?:shar\w*|releas\w*|disseminat\w*|dissemination|disclos\w*|"
@@ -53,7 +53,8 @@ _PROCESS_RE = re.compile(
     r"authori[sz]ation)|memorand(?:um|a)\s+of\s+understanding|\bMOU\b|(?:data[-\s]sharing|"
     r"interagency|inter-agency)\s+agreement|signed\s+(?:agreement|declaration|certification)|"
     r"routed\s+to|permission\s+from|case\s+(?:number|report)|authorized\s+by\s+the\s+head|"
-    r"valid\s+reason|on\s+a\s+case[-\s]by[-\s]case\s+basis)\b"
+    r"valid\s+reason|on\s+a\s+case[-\s]by[-\s]case\s+basis|"
+    r"request\w*\s+(?:\w+\s+){0,3}in\s+writing|state\s+(?:a|the|their)\s+(?:\w+\s+){0,3}purpose)\b"
 )
 _ONLY_RE = re.compile(r"(?i)\b(?:only|solely|exclusively)\b")
 _LE_RE = re.compile(r"(?i)\b(?:law\s+enforcement|prosecutorial|criminal\s+justice|police|"

@@ -22,9 +22,10 @@ def _counted(findings: list[Finding]) -> list[Finding]:
     for finding in (f for f in findings if f.topic == "retention"):
         scope = next((c for c in finding.cues if c.startswith("scope.")), "scope.general")
         if scope == "scope.residual":
-            # "All other ALPR data ..." after a rule for evidence data means non-hit data;
-            # after a rule for non-hit data it means the hit/evidence remainder.
-            if previous_scope == "scope.hit":
+            # "All other ALPR data ..." after a rule for evidence data (or for logs, or
+            # first of all) includes the non-hit data; after a rule for non-hit data it
+            # means the hit/evidence remainder.
+            if previous_scope not in ("scope.nonhit", "scope.general"):
                 counted.append(finding)
             continue
         if scope in _COUNTED:

@@ -65,14 +65,15 @@ def score(findings: list[Finding]) -> Verdict:
             f"({quote(private_ban[0])}).",
             unique([closed[0], process[0], private_ban[0]]),
         )  # fmt: skip
-    present = [name for name, group in (
-        ("recipients limited to law enforcement", closed or narrowing),
+    parts = (
+        ("recipients limited to law-enforcement agencies only", closed),
         ("a request or approval process", process),
         ("a ban on private release", private_ban),
-    ) if group]  # fmt: skip
-    absent = [name for name in ("recipients limited to law enforcement",
-                                "a request or approval process", "a ban on private release")
-              if name not in present]  # fmt: skip
+    )
+    present = [name for name, group in parts if group]
+    if narrowing and not closed:
+        present.insert(0, "some recipients barred")
+    absent = [name for name, group in parts if not group]
     evidence = unique(limits or sharing)[:3]
     if not limits:
         reason = (f"The policy speaks of outside requests or release ({quote(sharing[0])}) "
