@@ -41,6 +41,10 @@ _REFERENCE_RE = re.compile(
     r"(?i)\b(?:values\s+act|SB\s*54|senate\s+bill\s*54|7284(?:\.\d+)?|sanctuary|trust\s+act|"
     r"welcoming\s+(?:city|ordinance)|keep\s+\w+\s+families\s+safe)\b"
 )
+_COMPLY_RE = re.compile(
+    r"(?i)\b(?:compl(?:y|ies|iance)|accordance|consistent\s+with|pursuant\s+to|adhere\w*|"
+    r"abide)\b"
+)
 _USE_RE = re.compile(r"(?i)\b(?:use[ds]?|using|usage|utiliz\w+|assist\w*|purposes?\s+of)\b")
 _SHARE_SIDE_RE = re.compile(
     r"(?i)\bfilter\w*\s+out\b|\bsearch(?:es)?\b|\bprovid\w+\b|\brequests?\b|"
@@ -77,7 +81,7 @@ def read(clause: Clause) -> list[Finding]:
     ):
         # Barring every federal agency bars the immigration ones too.
         cues.append("immigration.share_ban")
-    if not cues and prohibiting and _REFERENCE_RE.search(text):
+    if not cues and (prohibiting or _COMPLY_RE.search(text)) and _REFERENCE_RE.search(text):
         cues.append("immigration.by_reference")
     if not cues:
         return []

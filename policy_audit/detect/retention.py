@@ -31,15 +31,17 @@ TRIGGERS = (
     "purging", "delete", "deleted", "deletes", "deletion", "destroy", "destroyed", "destroys",
     "destruction", "erase", "erased", "expunge", "expunged", "overwritten", "stored", "store",
     "kept", "keep", "keeps", "keeping", "held", "maintained", "indefinitely", "discarded",
-    "disposed", "erases", "erasing", "wiped",
+    "disposed", "erases", "erasing", "wiped", "stores", "removed",
 )  # fmt: skip
 
 _KEEP_VERB = (
-    r"retain(?:ed|s|ing)?|stored?|storing|kept|keep(?:s|ing)?|held|maintained|preserved|saved"
+    r"retain(?:ed|s|ing)?|stor(?:e|es|ed|ing)|kept|keep(?:s|ing)?|held|maintained|preserved|"
+    r"saved"
 )
 _DELETE_VERB = (
     r"purg(?:e|ed|es|ing)|delet(?:e|ed|es|ing|ion)|destroy(?:ed|s|ing)?|destruction|"
-    r"eras(?:e|ed|es|ing|ure)|wip(?:e|ed|es)|expung(?:e|ed)|overwritten|discarded|disposed\s+of"
+    r"eras(?:e|ed|es|ing|ure)|wip(?:e|ed|es)|expung(?:e|ed)|overwritten|discarded|disposed\s+of|"
+    r"(?:permanently\s+)?removed\s+from"
 )
 _KEY_RE = re.compile(rf"(?i)\b(?:(?P<keep>{_KEEP_VERB})|(?P<delete>{_DELETE_VERB})|"
                      r"(?P<noun>retention))\b")  # fmt: skip

@@ -143,9 +143,18 @@ def read(clause: Clause) -> list[Finding]:
         cues.append("sharing.pooled")
     reading = read_clause(text, verb.start(), verb.end()) if verb else None
     if verb is not None:
-        negated = any(negated_around(text, m.start(), m.end()) for m in SHARE_RE.finditer(text))
-        negated = negated or (in_prohibited_list(clause) and "search" in verb.group(0).lower())
-        if negated:
+        verbs = list(SHARE_RE.finditer(text))
+        flags = [negated_around(text, m.start(), m.end()) for m in verbs]
+        negated = any(flags) or (in_prohibited_list(clause) and "search" in verb.group(0).lower())
+        if negated and not flags[0] and any(flags):
+            # "may only be shared with public agencies …, and shall never be sold to private
+            # parties": a permission, then a ban. Read each half with its own recipients.
+            first_ban = verbs[flags.index(True)]
+            split = _split_before(text, first_ban.start())
+            allowed_part, barred_part = text[:split], text[split:]
+            cues.extend(_allowed(allowed_part, kinds(find_recipients(allowed_part, 0))))
+            cues.extend(_barred(text, kinds(find_recipients(barred_part, 0)), first_ban))
+        elif negated:
             cues.extend(_barred(text, found, verb))
         else:
             cues.extend(_allowed(text, found))
@@ -160,6 +169,12 @@ def read(clause: Clause) -> list[Finding]:
             return []
         cues.append("sharing.addressed")
     return [make_finding(clause, "sharing", sorted(set(cues)), reading, recipients=recipients)]
+
+
+def _split_before(text: str, at: int) -> int:
+    """Where the clause holding position ``at`` begins: after the last ", and" / ";"."""
+    joints = list(re.finditer(r",?\s+(?:and|but)\s+|;\s+", text[:at]))
+    return joints[-1].start() if joints else at
 
 
 def _barred(text: str, found: set[str], verb: re.Match[str]) -> list[str]:
