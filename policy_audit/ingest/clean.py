@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ..models import PageSpan
 
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]+")
+_RUNS_OF_SPACES = re.compile(r" {2,}")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\ufffe\u00ad]")
 _DIGITS = re.compile(r"\d+")
 
@@ -69,7 +70,7 @@ class RawLine:
 
 def normalise_line(text: str) -> str:
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
-    return _SPACES.sub(" ", text).strip()
+    return _RUNS_OF_SPACES.sub(" ", _SPACES.sub(" ", text)).strip()
 
 
 def _key(text: str) -> str:

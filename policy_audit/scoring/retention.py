@@ -10,7 +10,7 @@ an unnamed schedule are no limit at all.
 from __future__ import annotations
 
 from ..models import Finding, Level
-from .verdict import Verdict, having, quote
+from .verdict import Verdict, having, quote, unique
 
 _COUNTED = ("scope.general", "scope.nonhit")
 
@@ -73,8 +73,9 @@ def score(findings: list[Finding]) -> Verdict:
             {"retention_days": days},
         )  # fmt: skip
     if counted:
-        rule, why = _why_no_limit(counted)
-        return Verdict(Level.WEAK, rule, why, counted[:3], [], {"retention_days": None})
+        rule, why, decisive = _why_no_limit(counted)
+        evidence = unique([decisive, *counted])[:3]  # the deciding clause first
+        return Verdict(Level.WEAK, rule, why, evidence, [], {"retention_days": None})
     hit_only = having(findings, "scope.hit", topic="retention")
     if hit_only:
         return Verdict(
@@ -90,7 +91,7 @@ def score(findings: list[Finding]) -> Verdict:
     )  # fmt: skip
 
 
-def _why_no_limit(counted: list[Finding]) -> tuple[str, str]:
+def _why_no_limit(counted: list[Finding]) -> tuple[str, str, Finding]:
     first = counted[0]
     for cue, rule, text in (
         ("retention.indefinite", "retention.indefinite",
@@ -107,5 +108,7 @@ def _why_no_limit(counted: list[Finding]) -> tuple[str, str]:
     ):  # fmt: skip
         matching = having(counted, cue)
         if matching:
-            return rule, f"The policy {text} ({quote(matching[0])}), so there is no limit."
-    return "retention.no-limit", f"The policy addresses retention ({quote(first)}) with no limit."
+            why = f"The policy {text} ({quote(matching[0])}), so there is no limit."
+            return rule, why, matching[0]
+    why = f"The policy addresses retention ({quote(first)}) with no limit."
+    return "retention.no-limit", why, first
