@@ -1,0 +1,179 @@
+"""The ``policy-audit`` command.
+
+Errors a user can fix are one line on stderr (``policy-audit: error: …``) and a non-zero
+exit code; a traceback is shown only for a bug, and only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError, PolicyAuditError
+from .models import Scorecard
+
+EXIT_BELOW_THRESHOLD = 1
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+_SUFFIXES = {"json": ".json", "markdown": ".md", "text": ".txt", "html": ".html"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .report import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="policy-audit",
+        description="Score an ALPR usage and privacy policy, clause by clause, with evidence.",
+    )
+    parser.add_argument("--version", action="version", version=f"policy-audit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    score = commands.add_parser("score", help="score one or more policies")
+    score.add_argument("files", nargs="+", metavar="FILE",
+                       help="PDF, DOCX, HTML, Markdown or text file; '-' reads standard input")
+    score.add_argument("--format", "-f", choices=FORMATS, default="text",
+                       help="output format (default: text)")
+    score.add_argument("--rubric", "-r", default=None,
+                       help="shipped rubric name (default: core) or a rubric folder")
+    score.add_argument("--output", "-o", type=Path, default=None,
+                       help="write to this file (several FILEs: to this folder, one per input)")
+    score.add_argument("--fail-under", type=float, default=None, metavar="SCORE",
+                       help="exit 1 if any overall score is below SCORE (0-100)")
+
+    commands.add_parser("schema", help="print the JSON Schema of a scorecard")
+
+    rubric = commands.add_parser("rubric", help="list the criteria of a rubric")
+    rubric.add_argument("--rubric", "-r", default=None, help="rubric name or folder")
+    rubric.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+
+    serve = commands.add_parser("serve", help="run the web service and JSON API")
+    serve.add_argument("--host", default=None, help="default 127.0.0.1 (or POLICY_AUDIT_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="default 8000")
+    serve.add_argument("--workers", type=int, default=None, help="default 1")
+    serve.add_argument("--database", default=None,
+                       help="database URL (default: DATABASE_URL or a local SQLite file)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except PolicyAuditError as error:
+        _error(str(error))
+        return error.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `policy-audit score x.pdf | head`
+        return 0
+    except Exception as error:  # a bug: say so plainly, and keep the traceback for --debug
+        if args.debug:
+            traceback.print_exc()
+        _error(f"internal error: {type(error).__name__}: {error} (please report it; run with "
+               "--debug for the traceback)", kind="")
+        return EXIT_INTERNAL
+
+
+def _error(message: str, kind: str = "error: ") -> None:
+    print(f"policy-audit: {kind}{' '.join(message.split())}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "score":
+        return _score(args)
+    if args.command == "schema":
+        print(json.dumps(Scorecard.model_json_schema(), indent=2))
+        return 0
+    if args.command == "rubric":
+        return _rubric(args)
+    return _serve(args)
+
+
+def _score(args: argparse.Namespace) -> int:
+    from .pipeline import audit
+    from .report import render
+    from .rubric import load_rubric
+
+    rubric = load_rubric(args.rubric)  # validate once, before reading any document
+    several = len(args.files) > 1
+    if several and args.output is not None and args.output.exists() and not args.output.is_dir():
+        raise InputError(f"{args.output}: with several files, --output must be a folder")
+    cards: list[Scorecard] = []
+    for name in args.files:
+        if name == "-":
+            card = audit(sys.stdin.buffer.read(), name="stdin", rubric=rubric)
+        else:
+            card = audit(Path(name), rubric=rubric)
+        cards.append(card)
+        output = render(card, args.format)
+        if args.output is None:
+            sys.stdout.write(output)
+        else:
+            target = args.output
+            if several:
+                target.mkdir(parents=True, exist_ok=True)
+                target = target / (Path(card.document.name).stem + _SUFFIXES[args.format])
+            _write(target, output)
+    if args.fail_under is not None:
+        below = [c for c in cards if c.overall.score < args.fail_under]
+        for card in below:
+            _error(f"{card.document.name}: overall score {card.overall.score:g} is below "
+                   f"{args.fail_under:g}", kind="")
+        if below:
+            return EXIT_BELOW_THRESHOLD
+    return 0
+
+
+def _write(target: Path, output: str) -> None:
+    try:
+        target.write_text(output, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"{target}: cannot write ({error.strerror or error})") from None
+
+
+def _rubric(args: argparse.Namespace) -> int:
+    from .rubric import load_rubric
+
+    rubric = load_rubric(args.rubric)
+    if args.format == "json":
+        print(rubric.model_dump_json(indent=2))
+        return 0
+    if args.format == "markdown":
+        lines = [f"# {rubric.title} (`{rubric.id}` {rubric.version})", "", rubric.description, ""]
+        for c in rubric.criteria:
+            lines += [f"## {c.title} (`{c.id}`, weight {c.weight:g})", "", f"*{c.question}*", ""]
+            lines += [f"- **{level.value}** ({spec.score:g}): {spec.meaning}"
+                      for level, spec in c.levels.items()]
+            lines += ["", f"Why it matters: {c.why.strip()}", "",
+                      f"Model language: {c.model_language.strip()}", ""]
+            lines += [f"- {cit.title}, {cit.source}" + (f" <{cit.url}>" if cit.url else "")
+                      for cit in c.citations]
+            lines.append("")
+        print("\n".join(lines).rstrip())
+        return 0
+    print(f"{rubric.id} {rubric.version}: {rubric.title}")
+    for c in rubric.criteria:
+        print(f"\n  {c.id} (weight {c.weight:g}): {c.title}")
+        print(textwrap.fill(c.question, 96, initial_indent="    ", subsequent_indent="    "))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from api.server import serve
+    except ImportError:
+        raise PolicyAuditError("the web service is not installed in this build") from None
+    serve(host=args.host, port=args.port, workers=args.workers, database=args.database)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The command line: formats, output files, thresholds, and one-line errors with exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policy_audit import __version__
+from policy_audit.cli import main
+
+POLICY = (
+    "Policy 12 - License Plate Readers\n"
+    "12.4 RETENTION\n"
+    "Plate reads that are not evidence shall be purged no later than 30 days after capture.\n"
+    "12.5 RELEASE\n"
+    "ALPR data may be shared only with law enforcement agencies that submit a written request "
+    "approved by the Chief, and shall not be sold or given to any private entity.\n"
+)
+
+
+@pytest.fixture
+def policy(tmp_path: Path) -> Path:
+    path = tmp_path / "policy.txt"
+    path.write_text(POLICY, encoding="utf-8")
+    return path
+
+
+def test_score_json(policy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(policy), "--format", "json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["document"]["name"] == "policy.txt"
+    assert card["facts"]["retention_days"] == 30
+    levels = {c["id"]: c["level"] for c in card["criteria"]}
+    assert levels == {"retention": "strong", "sharing": "strong", "immigration": "missing",
+                      "reporting": "missing"}
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("text", "Overall"), ("markdown", "# ALPR policy"),
+                                             ("html", "<!doctype html>")])
+def test_score_formats(policy: Path, capsys: pytest.CaptureFixture[str], fmt: str,
+                       marker: str) -> None:
+    assert main(["score", str(policy), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert marker in out and "purged no later than 30 days" in out
+
+
+def test_output_file_and_folder(policy: Path, tmp_path: Path) -> None:
+    target = tmp_path / "card.md"
+    assert main(["score", str(policy), "-f", "markdown", "-o", str(target)]) == 0
+    assert "purged no later than 30 days" in target.read_text(encoding="utf-8")
+    second = tmp_path / "other.txt"
+    second.write_text(POLICY, encoding="utf-8")
+    folder = tmp_path / "cards"
+    assert main(["score", str(policy), str(second), "-f", "json", "-o", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["other.json", "policy.json"]
+
+
+def test_fail_under(policy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(policy), "--fail-under", "101"]) == 1
+    assert "below 101" in capsys.readouterr().err
+    assert main(["score", str(policy), "--fail-under", "10"]) == 0
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    class FakeStdin:
+        buffer = __import__("io").BytesIO(POLICY.encode())
+
+    monkeypatch.setattr(sys, "stdin", FakeStdin)
+    assert main(["score", "-", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["document"]["name"] == "stdin"
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (None, "missing.pdf", "no such file"),
+        (b"", "empty.txt", "empty"),
+        (b"\x00\x9f\x13junk" * 100, "junk.pdf", "not a PDF"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, name: str,
+    message: str,
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["score", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("policy-audit: error: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_rubric_exit_3(
+    policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "my-rubric"
+    folder.mkdir()
+    manifest = 'id = "mine"\nversion = "1.0"\ntitle = "Mine"\ncolour = 1\n'
+    (folder / "rubric.toml").write_text(manifest)
+    assert main(["score", str(policy), "--rubric", str(folder)]) == 3
+    err = capsys.readouterr().err
+    assert "rubric.toml" in err and "colour" in err
+
+
+def test_internal_errors_are_one_line_unless_debug(
+    policy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("policy_audit.pipeline.audit", broken)
+    assert main(["score", str(policy)]) == 70
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+    assert main(["--debug", "score", str(policy)]) == 70
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_schema_and_rubric_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "criteria" in schema["properties"]
+    assert main(["rubric"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("core ") and "retention" in out and "immigration" in out
+    assert main(["rubric", "--format", "markdown"]) == 0
+    assert "Model language:" in capsys.readouterr().out
+
+
+def test_module_entry_point_and_version() -> None:
+    result = subprocess.run([sys.executable, "-m", "policy_audit", "--version"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and result.stdout.strip() == f"policy-audit {__version__}"
