@@ -13,7 +13,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -114,8 +116,14 @@ def structure_component(doc: Doc) -> Doc:
     """Set sentence starts on line and sentence boundaries; record sections as spans."""
     lines = split_lines(doc.text)
     starts = sentence_starts(doc.text, lines)
-    for i, token in enumerate(doc):
-        token.is_sent_start = i == 0 or token.idx in starts
+    # One array write: setting ``token.is_sent_start`` token by token re-checks the whole
+    # Doc's annotation each time, which is quadratic (10 s for a 25,000-word policy).
+    flags = numpy.fromiter(
+        (1 if i == 0 or token.idx in starts else -1 for i, token in enumerate(doc)),
+        dtype=numpy.int64, count=len(doc),
+    ).astype(numpy.uint64).reshape(-1, 1)  # spaCy stores -1 ("not a start") as uint64
+    if len(doc):
+        doc.from_array([SENT_START], flags)
     doc.user_data["policy_audit_lines"] = lines
     sections: list[Span] = []
     headings = [line for line in lines if line.kind == "heading"]
