@@ -24,9 +24,10 @@ def audit_text(source: SourceText, rubric: str | Path | Rubric | None = None) ->
     """Score already-ingested text (the service and tests use this directly)."""
     if not source.text.strip():
         raise EmptyDocumentError(f"{source.name}: no text to score")
+    loaded = load_rubric(rubric)
     doc = make_doc(source.text)
-    findings = detect(doc, source)
-    return score_document(source, findings, load_rubric(rubric))
+    findings = detect(doc, source, loaded)
+    return score_document(source, findings, loaded)
 
 
 def audit(

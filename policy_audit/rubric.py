@@ -10,11 +10,20 @@ raises ``RubricError`` naming the file and the fix.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import RubricError
 from .models import Level
@@ -54,6 +63,65 @@ class Example(_Strict):
     note: str | None = None
 
 
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc}); fix the pattern") from None
+    return pattern
+
+
+Pattern = Annotated[str, Field(min_length=2), AfterValidator(_compiles)]
+
+
+class ElementSpec(_Strict):
+    """One thing a strong policy says, found by a pattern in a clause about the criterion."""
+
+    id: Annotated[str, Field(pattern=IDENT)]
+    label: str = Field(min_length=3, description="What the element is, in a few words.")
+    pattern: Pattern
+    require: Literal["firm", "ban", "any"] = Field(
+        default="firm",
+        description="firm: in a shall/must/is clause; ban: in a prohibition; any: mentioned.",
+    )
+
+
+class LoopholeSpec(_Strict):
+    """Wording that undoes the criterion ("as needed"): caps it at weak, quoted as evidence."""
+
+    id: Annotated[str, Field(pattern=IDENT)]
+    label: str = Field(min_length=3)
+    pattern: Pattern
+    why: str = Field(min_length=10)
+
+
+class DetectSpec(_Strict):
+    """How the generic ``elements`` scorer finds this criterion's clauses."""
+
+    triggers: list[str] = Field(
+        min_length=1, description="Words or phrases marking a sentence (or its heading) as "
+        "about this criterion; matched case-insensitively."
+    )
+    about: Pattern | None = Field(
+        default=None, description="A pattern a triggered sentence must also match to count."
+    )
+    elements: list[ElementSpec] = Field(min_length=1)
+    loopholes: list[LoopholeSpec] = Field(default_factory=list)
+    partial_min: Annotated[int, Field(ge=1)] = Field(
+        default=1, description="Elements needed (firmly) for partial."
+    )
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> DetectSpec:
+        ids = [e.id for e in self.elements] + [lh.id for lh in self.loopholes]
+        twice = {i for i in ids if ids.count(i) > 1}
+        if twice:
+            raise ValueError(f"element/loophole id {sorted(twice)[0]!r} is used twice")
+        if self.partial_min > len(self.elements):
+            raise ValueError("partial_min is larger than the number of elements")
+        return self
+
+
 class Criterion(_Strict):
     id: Annotated[str, Field(pattern=IDENT)]
     title: str = Field(min_length=3)
@@ -66,6 +134,15 @@ class Criterion(_Strict):
     citations: list[Citation] = Field(min_length=1)
     examples: list[Example] = Field(default_factory=list)
     core: bool = False
+    detect: DetectSpec | None = None
+
+    @model_validator(mode="after")
+    def _detect_for_elements(self) -> Criterion:
+        if self.scorer == "elements" and self.detect is None:
+            raise ValueError("scorer 'elements' needs a [detect] table with triggers and elements")
+        if self.scorer != "elements" and self.detect is not None:
+            raise ValueError("a [detect] table is only read by scorer 'elements'; remove it")
+        return self
 
     @field_validator("levels")
     @classmethod

@@ -14,6 +14,7 @@ import bisect
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -21,6 +22,10 @@ from spacy.tokens import Doc
 from ..models import Finding, SourceText
 from ..segment import Line, get_nlp, lines_of
 from . import immigration, reporting, retention, sharing
+from .elements import detect_elements
+
+if TYPE_CHECKING:
+    from ..rubric import Rubric
 
 
 @dataclass(slots=True)
@@ -84,8 +89,10 @@ def clauses_of(doc: Doc) -> list[Clause]:
     return clauses
 
 
-def detect(doc: Doc, source: SourceText | None = None) -> list[Finding]:
-    """Every finding in the document, in document order."""
+def detect(
+    doc: Doc, source: SourceText | None = None, rubric: Rubric | None = None
+) -> list[Finding]:
+    """Every finding in the document, in document order (with the rubric's own criteria)."""
     clauses = clauses_of(doc)
     starts = [clause.start for clause in clauses]
     wanted: dict[str, set[int]] = {topic: set() for topic in READERS}
@@ -105,9 +112,11 @@ def detect(doc: Doc, source: SourceText | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for topic, (_, reader) in READERS.items():
         for index in sorted(wanted[topic]):
-            for finding in reader(clauses[index]):
-                if source is not None:
-                    finding.page = source.page_at(finding.start)
-                findings.append(finding)
+            findings.extend(reader(clauses[index]))
+    if rubric is not None:
+        findings.extend(detect_elements(doc, clauses, list(rubric.criteria)))
+    if source is not None:
+        for finding in findings:
+            finding.page = source.page_at(finding.start)
     findings.sort(key=lambda f: (f.start, f.topic))
     return findings

@@ -24,19 +24,21 @@ from ..models import (
     Scorecard,
     SourceText,
 )
-from . import immigration, reporting, retention, sharing
+from . import elements, immigration, reporting, retention, sharing
 from .verdict import Verdict
 
 if TYPE_CHECKING:
     from ..rubric import Criterion, Rubric
 
-Scorer = Callable[[list[Finding]], Verdict]
+# A scorer reads the findings (and, for data-defined criteria, its criterion).
+Scorer = Callable[..., Verdict]
 
 SCORERS: dict[str, Scorer] = {
     "retention": retention.score,
     "sharing": sharing.score,
     "immigration": immigration.score,
     "reporting": reporting.score,
+    "elements": elements.score,
 }
 
 
@@ -103,7 +105,8 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
     results: list[CriterionResult] = []
     facts: dict[str, object] = {"retention_days": None}
     for criterion in rubric.criteria:
-        verdict = SCORERS[criterion.scorer](findings)
+        scorer = SCORERS[criterion.scorer]
+        verdict = scorer(findings, criterion) if criterion.detect else scorer(findings)
         facts.update(verdict.facts)
         results.append(result_for(criterion, verdict))
     total_weight = sum(r.weight for r in results) or 1.0

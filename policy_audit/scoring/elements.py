@@ -1,0 +1,77 @@
+"""The generic ``elements`` scorer: criteria defined entirely in rubric data.
+
+A criterion's ``[detect]`` table names the words that mark its clauses, the *elements* a
+strong policy states (each a pattern, required in firm language or as a ban), and
+*loopholes* (wording that undoes it). Levels:
+
+- missing: no clause is about the criterion;
+- weak: a loophole is present (it decides, as the weaker reading), or the criterion is
+  addressed but no element is stated firmly ("should", "may", or swallowed by an exception);
+- strong: every element is stated firmly;
+- partial: at least ``partial_min`` elements are, but not all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..models import Finding, Level
+from .verdict import Verdict, quote, unique
+
+if TYPE_CHECKING:
+    from ..rubric import Criterion
+
+
+def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdict:
+    if criterion is None or criterion.detect is None:
+        raise ValueError("the elements scorer needs its criterion's [detect] table")
+    spec = criterion.detect
+    mine = [f for f in findings if f.topic == criterion.id]
+    if not mine:
+        return Verdict(Level.MISSING, "elements.not-addressed",
+                       f"The policy does not address this ({criterion.title.lower()}).")
+    firm = {e.id: _with(mine, f"element.{e.id}") for e in spec.elements}
+    soft = {e.id: _with(mine, f"element.{e.id}.soft") for e in spec.elements}
+    present = [e for e in spec.elements if firm[e.id]]
+    absent = [e for e in spec.elements if not firm[e.id]]
+    evidence = unique(f for e in present for f in firm[e.id][:1])
+    for loophole in spec.loopholes:
+        found = _with(mine, f"loophole.{loophole.id}")
+        if found:
+            conflicts = [(f"Firm language is undercut by a loophole ({loophole.label}); the "
+                          "weaker reading decides.", evidence[0], found[0])] if evidence else []
+            return Verdict(
+                Level.WEAK, f"elements.loophole-{loophole.id}",
+                f"The policy contains a loophole: {loophole.label} ({quote(found[0])}). "
+                f"{loophole.why}",
+                unique([found[0], *evidence])[:4], conflicts,
+            )
+    if not absent:
+        return Verdict(
+            Level.STRONG, "elements.all-firm",
+            "The policy firmly states every element: "
+            + "; ".join(f"{e.label} ({quote(firm[e.id][0], 100)})" for e in present) + ".",
+            evidence,
+        )
+    missing_text = ", ".join(e.label for e in absent)
+    if len(present) >= spec.partial_min:
+        return Verdict(
+            Level.PARTIAL, "elements.some-firm",
+            f"The policy states {', '.join(e.label for e in present)} "
+            f"({quote(firm[present[0].id][0], 100)}), but not {missing_text}.",
+            evidence,
+        )
+    soft_found = [f for e in spec.elements for f in soft[e.id][:1]]
+    if soft_found:
+        reason = (f"The policy speaks of this only in soft or qualified terms "
+                  f"({quote(soft_found[0], 120)}): nothing binding on {missing_text}.")
+        return Verdict(Level.WEAK, "elements.only-soft", reason, unique(soft_found)[:3])
+    return Verdict(
+        Level.WEAK, "elements.addressed-without-elements",
+        f"The policy touches on this ({quote(mine[0], 120)}) but states none of: {missing_text}.",
+        mine[:2],
+    )
+
+
+def _with(findings: list[Finding], cue: str) -> list[Finding]:
+    return [f for f in findings if cue in f.cues]
