@@ -46,8 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write to this file (several FILEs: to this folder, one per input)")
     score.add_argument("--fail-under", type=float, default=None, metavar="SCORE",
                        help="exit 1 if any overall score is below SCORE (0-100)")
+    score.add_argument("--jurisdiction", "-j", default=None, metavar="XX",
+                       help="also check a state's ALPR statutes (e.g. CA, VA, MN); "
+                       "`policy-audit jurisdictions` lists them")
+    score.add_argument("--amendments", action="store_true",
+                       help="print the requested amendments (Markdown) instead of the scorecard")
 
     commands.add_parser("schema", help="print the JSON Schema of a scorecard")
+    commands.add_parser("jurisdictions", help="list the states whose ALPR laws are encoded")
 
     rubric = commands.add_parser("rubric", help="list the criteria of a rubric")
     rubric.add_argument("--rubric", "-r", default=None, help="rubric name or folder")
@@ -94,6 +100,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "rubric":
         return _rubric(args)
+    if args.command == "jurisdictions":
+        return _jurisdictions()
     return _serve(args)
 
 
@@ -108,12 +116,13 @@ def _score(args: argparse.Namespace) -> int:
         raise InputError(f"{args.output}: with several files, --output must be a folder")
     cards: list[Scorecard] = []
     for name in args.files:
+        state = args.jurisdiction
         if name == "-":
-            card = audit(sys.stdin.buffer.read(), name="stdin", rubric=rubric)
+            card = audit(sys.stdin.buffer.read(), name="stdin", rubric=rubric, jurisdiction=state)
         else:
-            card = audit(Path(name), rubric=rubric)
+            card = audit(Path(name), rubric=rubric, jurisdiction=state)
         cards.append(card)
-        output = render(card, args.format)
+        output = render(card, "amendments" if args.amendments else args.format)
         if args.output is None:
             sys.stdout.write(output)
         else:
@@ -163,6 +172,17 @@ def _rubric(args: argparse.Namespace) -> int:
     for c in rubric.criteria:
         print(f"\n  {c.id} (weight {c.weight:g}): {c.title}")
         print(textwrap.fill(c.question, 96, initial_indent="    ", subsequent_indent="    "))
+    return 0
+
+
+def _jurisdictions() -> int:
+    from .jurisdiction import available, load_jurisdiction
+
+    for code in available():
+        state = load_jurisdiction(code)
+        unverified = sum(not r.verified for r in state.requirements)
+        note = f" ({unverified} unverified)" if unverified else ""
+        print(f"{code.upper()}  {state.name}: {len(state.requirements)} requirements{note}")
     return 0
 
 

@@ -9,11 +9,13 @@ rename nothing here without bumping ``SCHEMA_VERSION``.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added jurisdiction, legal_findings and loopholes
 
 
 class Level(StrEnum):
@@ -176,6 +178,30 @@ class Facts(BaseModel):
     retention_days: int | None = None
 
 
+class LegalFinding(BaseModel):
+    """One statutory requirement of a jurisdiction checked against the policy."""
+
+    jurisdiction: str
+    requirement: str
+    statute: str
+    status: Literal["violates", "complies", "not_addressed"]
+    message: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    verified: bool = True  # False: the research behind it is unconfirmed; the message says so
+    effective: date | None = None
+
+
+class LoopholeFound(BaseModel):
+    """Wording known to undo a safeguard ("as long as necessary"), where the policy uses it."""
+
+    id: str
+    title: str
+    criterion: str
+    why: str
+    source: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
 class Scorecard(BaseModel):
     schema_version: str = SCHEMA_VERSION
     document: DocumentInfo
@@ -183,6 +209,9 @@ class Scorecard(BaseModel):
     overall: Overall
     facts: Facts
     criteria: list[CriterionResult]
+    jurisdiction: str | None = None
+    legal_findings: list[LegalFinding] = Field(default_factory=list)
+    loopholes: list[LoopholeFound] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
     def criterion(self, criterion_id: str) -> CriterionResult:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from .detect import detect
 from .errors import EmptyDocumentError
+from .jurisdiction import check, load_jurisdiction
+from .loopholes import find_loopholes
 from .models import Scorecard, SourceText
 from .rubric import Rubric, load_rubric
 from .scoring import score_document
@@ -20,14 +22,25 @@ if TYPE_CHECKING:
     from .ingest import Limits
 
 
-def audit_text(source: SourceText, rubric: str | Path | Rubric | None = None) -> Scorecard:
+def audit_text(
+    source: SourceText,
+    rubric: str | Path | Rubric | None = None,
+    *,
+    jurisdiction: str | None = None,
+) -> Scorecard:
     """Score already-ingested text (the service and tests use this directly)."""
     if not source.text.strip():
         raise EmptyDocumentError(f"{source.name}: no text to score")
     loaded = load_rubric(rubric)
+    state = load_jurisdiction(jurisdiction) if jurisdiction else None  # fail before work
     doc = make_doc(source.text)
     findings = detect(doc, source, loaded)
-    return score_document(source, findings, loaded)
+    card = score_document(source, findings, loaded)
+    card.loopholes = find_loopholes(doc, source)
+    if state is not None:
+        card.jurisdiction = state.id.upper()
+        card.legal_findings = check(state, card, findings)
+    return card
 
 
 def audit(
@@ -36,10 +49,14 @@ def audit(
     rubric: str | Path | Rubric | None = None,
     name: str | None = None,
     limits: Limits | None = None,
+    jurisdiction: str | None = None,
 ) -> Scorecard:
-    """Read a policy (path or bytes) and score it against a rubric (default: ``core``)."""
+    """Read a policy (path or bytes) and score it against a rubric, optionally checking a
+    state's ALPR statutes (``jurisdiction="VA"``)."""
     # Imported here so that scoring ready-made text never loads the PDF/DOCX libraries.
     from .ingest import read_document
 
+    if jurisdiction:
+        load_jurisdiction(jurisdiction)  # an unknown state fails before the file is read
     text = read_document(source, name=name, limits=limits)
-    return audit_text(text, rubric)
+    return audit_text(text, rubric, jurisdiction=jurisdiction)

@@ -86,3 +86,32 @@ def test_unknown_format_is_refused(card: Scorecard) -> None:
     with pytest.raises(ValueError, match="unknown format"):
         render(card, "pdf")
     assert set(FORMATS) == {"json", "markdown", "text", "html"}
+
+
+def test_amendments_follow_the_policy_order_and_carry_model_language() -> None:
+    from policy_audit.rubric import load_rubric
+
+    text = (
+        "1.1 SHARING\nALPR data shall never be sold to private companies.\n"
+        "1.2 RETENTION\nData may be retained as long as it is operationally useful.\n"
+    )
+    card = audit_text(source_of(text))
+    letter = render(card, "amendments")
+    rubric = load_rubric("core")
+    sharing_at = letter.index(rubric.criterion("sharing").title)
+    retention_at = letter.index(rubric.criterion("retention").title)
+    immigration_at = letter.index(rubric.criterion("immigration").title)
+    assert sharing_at < retention_at < immigration_at  # policy order, then new sections
+    assert "Add a new section:" in letter[immigration_at:]
+    assert "§ 1.2 RETENTION" in letter
+    assert "Strike the loophole" in letter
+    first_line = rubric.criterion("retention").model_language.split()[:6]
+    assert " ".join(first_line) in " ".join(letter.split())
+
+
+def test_legal_findings_and_loopholes_appear_in_every_human_format() -> None:
+    text = "Non-hit ALPR data shall be purged 30 days after collection, or as long as necessary."
+    card = audit_text(source_of(text), jurisdiction="VA")
+    for fmt in ("markdown", "text", "html"):
+        output = render(card, fmt)
+        assert "2.2-5517" in output and "Open-ended retention" in output

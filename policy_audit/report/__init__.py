@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..models import Scorecard
-from . import html_report, markdown, text
+from . import amendments, html_report, markdown, text
 
 FORMATS: tuple[str, ...] = ("json", "markdown", "text", "html")
+# Not a scorecard format but a document derived from one (``--amendments``).
+EXTRA_DOCUMENTS: tuple[str, ...] = ("amendments",)
 
 _RENDERERS: dict[str, Callable[[Scorecard], str]] = {
     "json": lambda card: card.model_dump_json(indent=2) + "\n",
     "markdown": markdown.render,
     "text": text.render,
     "html": html_report.render,
+    "amendments": amendments.render,
 }
 
 
@@ -22,7 +25,8 @@ def render(card: Scorecard, fmt: str) -> str:
     try:
         renderer = _RENDERERS[fmt]
     except KeyError:
-        raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}") from None
+        known = ", ".join(FORMATS + EXTRA_DOCUMENTS)
+        raise ValueError(f"unknown format {fmt!r}; use one of: {known}") from None
     return renderer(card)
 
 

@@ -57,4 +57,29 @@ def render(card: Scorecard) -> str:
                 "",
             ]
         out += [f"**Recommendation:** {escape(c.recommendation)}"]
+    out += _legal(card) + _loopholes(card)
     return "\n".join(out).rstrip() + "\n"
+
+
+_STATUS = {"violates": "Violates", "complies": "Complies", "not_addressed": "Not addressed"}
+
+
+def _legal(card: Scorecard) -> list[str]:
+    if not card.jurisdiction:
+        return []
+    out = ["", f"## State law: {card.jurisdiction}", ""]
+    for finding in card.legal_findings:
+        out.append(f"- **{_STATUS[finding.status]}**: {escape(finding.message)}")
+        out += [f"  > {escape(e.text)}" for e in finding.evidence[:1]]
+    return out
+
+
+def _loopholes(card: Scorecard) -> list[str]:
+    if not card.loopholes:
+        return []
+    out = ["", "## Loopholes", ""]
+    for loophole in card.loopholes:
+        out.append(f"- **{escape(loophole.title)}** (weakens `{loophole.criterion}`): "
+                   f"{escape(loophole.why)}")
+        out += [f"  > {escape(e.text)}" for e in loophole.evidence[:2]]
+    return out

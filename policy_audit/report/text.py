@@ -47,4 +47,15 @@ def render(card: Scorecard) -> str:
                                  initial_indent="  ! ", subsequent_indent="    ")
         out += textwrap.wrap(f"To reach strong: {c.recommendation}", WIDTH,
                              initial_indent="  + ", subsequent_indent="    ")
+    if card.jurisdiction:
+        out += ["", f"== State law: {card.jurisdiction}"]
+        for finding in card.legal_findings:
+            out += textwrap.wrap(f"[{finding.status}] {finding.message}", WIDTH,
+                                 initial_indent="  ", subsequent_indent="    ")
+    if card.loopholes:
+        out += ["", "== Loopholes"]
+        for loophole in card.loopholes:
+            quote = " ".join(loophole.evidence[0].text.split())
+            out += textwrap.wrap(f"{loophole.title} (weakens {loophole.criterion}): “{quote}”",
+                                 WIDTH, initial_indent="  ", subsequent_indent="    ")
     return "\n".join(out) + "\n"

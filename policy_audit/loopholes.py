@@ -1,0 +1,79 @@
+"""Named loopholes: wording known to undo a safeguard, reported wherever a policy uses it.
+
+The list is data (``rubric/loopholes.toml``): each loophole has an id, a title, the
+criterion it weakens, a pattern, why it matters and where that is documented. Each pattern
+is compiled once and run once over the whole text; a hit is quoted as the sentence that
+holds it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import tomllib
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from spacy.tokens import Doc
+
+from .errors import RubricError
+from .models import Evidence, LoopholeFound, SourceText
+from .rubric import IDENT, rubric_root
+
+
+class Loophole(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=IDENT)]
+    title: str = Field(min_length=3)
+    criterion: Annotated[str, Field(pattern=IDENT)]
+    pattern: str = Field(min_length=3)
+    why: str = Field(min_length=10)
+    source: str | None = None
+    examples: list[str] = Field(default_factory=list, description="Wording it must catch.")
+
+
+class _Library(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    loophole: list[Loophole]
+
+
+@functools.cache
+def library() -> tuple[tuple[Loophole, re.Pattern[str]], ...]:
+    path = rubric_root() / "loopholes.toml"
+    if not path.is_file():
+        return ()
+    try:
+        parsed = _Library.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        return tuple((lh, re.compile(lh.pattern, re.IGNORECASE)) for lh in parsed.loophole)
+    except (tomllib.TOMLDecodeError, ValidationError, re.error) as exc:
+        raise RubricError(f"{path}: {exc}".splitlines()[0]) from None
+
+
+def find_loopholes(doc: Doc, source: SourceText) -> list[LoopholeFound]:
+    sentences = list(doc.sents)
+    starts = [s.start_char for s in sentences]
+    found: list[LoopholeFound] = []
+    for loophole, pattern in library():
+        quotes: list[Evidence] = []
+        seen: set[int] = set()
+        for match in pattern.finditer(doc.text):
+            index = bisect.bisect_right(starts, match.start()) - 1
+            if index < 0 or index in seen:
+                continue
+            seen.add(index)
+            sentence = sentences[index]
+            text = sentence.text.strip()
+            if text.endswith("?"):
+                continue  # a question ("Can other agencies see our data?") is not a rule
+            start = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
+            quotes.append(Evidence(text=text, start=start, end=start + len(text),
+                                   page=source.page_at(start), rule=f"loophole.{loophole.id}"))
+        if quotes:
+            found.append(LoopholeFound(
+                id=loophole.id, title=loophole.title, criterion=loophole.criterion,
+                why=loophole.why, source=loophole.source, evidence=quotes[:5],
+            ))  # fmt: skip
+    return found

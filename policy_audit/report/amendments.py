@@ -1,0 +1,61 @@
+"""The "requested amendments" letter: for every criterion below strong, the language that
+would fix it, in the policy's own section order, ready to paste into a letter to a council.
+"""
+
+from __future__ import annotations
+
+from ..models import CriterionResult, Level, Scorecard
+from .common import LEVEL_LABELS
+from .markdown import escape
+
+
+def _position(result: CriterionResult) -> float:
+    """Where in the policy the criterion is dealt with; new sections go last."""
+    starts = [e.start for e in result.evidence]
+    return min(starts) if starts else float("inf")
+
+
+def _model_language(recommendation: str) -> tuple[str, str]:
+    advice, _, model = recommendation.partition("Model language:")
+    return advice.strip(), model.strip()
+
+
+def render(card: Scorecard) -> str:
+    below = sorted((c for c in card.criteria if c.level is not Level.STRONG), key=_position)
+    out = [
+        f"# Requested amendments: {escape(card.document.name)}",
+        "",
+        f"Scored with the `{card.rubric.id}` rubric {card.rubric.version}: "
+        f"{card.overall.score:g}/100 (grade {card.overall.grade}). "
+        f"{len(below)} of {len(card.criteria)} criteria fall short of strong. "
+        "They are listed in the order the policy deals with them; safeguards the policy "
+        "lacks entirely come last, as new sections.",
+        "",
+    ]
+    violations = [f for f in card.legal_findings if f.status == "violates"]
+    if violations:
+        out += [f"## State law ({card.jurisdiction})", ""]
+        out += [f"- {escape(f.message)}" for f in violations]
+        out.append("")
+    if not below:
+        out += ["The policy meets every criterion of this rubric. No amendments are requested."]
+    for number, result in enumerate(below, start=1):
+        advice, model = _model_language(result.recommendation)
+        where = next((e.section for e in result.evidence if e.section), None)
+        heading = f"## {number}. {escape(result.title)} ({LEVEL_LABELS[result.level].lower()})"
+        out += [heading, ""]
+        if result.evidence:
+            location = f" in § {escape(where)}" if where else ""
+            out += [f"The policy now says{location}:", "",
+                    f"> {escape(result.evidence[0].text)}", ""]
+            action = "Amend this section to read:" if where else "Amend this language to read:"
+        else:
+            action = "Add a new section:"
+        loopholes = [lh for lh in card.loopholes if lh.criterion == result.id]
+        for loophole in loopholes:
+            out += [f"Strike the loophole “{escape(loophole.evidence[0].text)}”: "
+                    f"{escape(loophole.why)}", ""]
+        out += [escape(advice), ""]
+        if model:
+            out += [action, "", f"> {escape(model)}", ""]
+    return "\n".join(out).rstrip() + "\n"
