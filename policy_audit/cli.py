@@ -7,7 +7,9 @@ exit code; a traceback is shown only for a bug, and only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import textwrap
 import traceback
@@ -21,7 +23,9 @@ from .models import Scorecard
 EXIT_BELOW_THRESHOLD = 1
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
-_SUFFIXES = {"json": ".json", "markdown": ".md", "text": ".txt", "html": ".html"}
+_SUFFIXES = {
+    "json": ".json", "markdown": ".md", "text": ".txt", "html": ".html", "amendments": ".md",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,17 +64,37 @@ def build_parser() -> argparse.ArgumentParser:
     rubric.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
 
     serve = commands.add_parser("serve", help="run the web service and JSON API")
-    serve.add_argument("--host", default=None, help="default 127.0.0.1 (or POLICY_AUDIT_HOST)")
-    serve.add_argument("--port", type=int, default=None, help="default 8000")
-    serve.add_argument("--workers", type=int, default=None, help="default 1")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                       "(default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=_port, default=8000, help="default: 8000")
+    serve.add_argument("--workers", type=_positive, default=1,
+                       help="worker processes (default: 1)")
     serve.add_argument("--database", default=None,
                        help="database URL (default: DATABASE_URL or a local SQLite file)")
     return parser
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be 1 or more")
+    return number
+
+
+def _port(value: str) -> int:
+    number = _positive(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1-65535)")
+    return number
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _tolerate_narrow_terminals()
     try:
         return _run(args)
     except PolicyAuditError as error:
@@ -78,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # `policy-audit score x.pdf | head`
+    except BrokenPipeError:  # `policy-audit score x.pdf | head`: stop quietly
+        _silence_stdout()
         return 0
     except Exception as error:  # a bug: say so plainly, and keep the traceback for --debug
         if args.debug:
@@ -86,6 +111,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(f"internal error: {type(error).__name__}: {error} (please report it; run with "
                "--debug for the traceback)", kind="")
         return EXIT_INTERNAL
+
+
+def _tolerate_narrow_terminals() -> None:
+    """A console that cannot show “ or § (cp1252, ASCII) gets "?" instead of a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at devnull so the interpreter's final flush is quiet."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _error(message: str, kind: str = "error: ") -> None:
@@ -111,25 +151,23 @@ def _score(args: argparse.Namespace) -> int:
     from .rubric import load_rubric
 
     rubric = load_rubric(args.rubric)  # validate once, before reading any document
-    several = len(args.files) > 1
-    if several and args.output is not None and args.output.exists() and not args.output.is_dir():
-        raise InputError(f"{args.output}: with several files, --output must be a folder")
+    if args.files.count("-") > 1:
+        raise InputError("'-' (standard input) can be given only once")
+    fmt = "amendments" if args.amendments else args.format
+    targets = _targets(args.files, args.output, fmt)
     cards: list[Scorecard] = []
-    for name in args.files:
+    for name, target in zip(args.files, targets, strict=True):
         state = args.jurisdiction
         if name == "-":
             card = audit(sys.stdin.buffer.read(), name="stdin", rubric=rubric, jurisdiction=state)
         else:
             card = audit(Path(name), rubric=rubric, jurisdiction=state)
         cards.append(card)
-        output = render(card, "amendments" if args.amendments else args.format)
-        if args.output is None:
+        output = render(card, fmt)
+        if target is None:
             sys.stdout.write(output)
+            sys.stdout.flush()
         else:
-            target = args.output
-            if several:
-                target.mkdir(parents=True, exist_ok=True)
-                target = target / (Path(card.document.name).stem + _SUFFIXES[args.format])
             _write(target, output)
     if args.fail_under is not None:
         below = [c for c in cards if c.overall.score < args.fail_under]
@@ -139,6 +177,41 @@ def _score(args: argparse.Namespace) -> int:
         if below:
             return EXIT_BELOW_THRESHOLD
     return 0
+
+
+def _targets(files: list[str], output: Path | None, fmt: str) -> list[Path | None]:
+    """Where each input's report goes: stdout (None), the --output file, or one file per input
+    in the --output folder. Refuses, before any work, to overwrite an input."""
+    if output is None:
+        return [None] * len(files)
+    into_folder = len(files) > 1 or output.is_dir()
+    if not into_folder:
+        targets: list[Path] = [output]
+    else:
+        if output.exists() and not output.is_dir():
+            raise InputError(f"{output}: with several files, --output must be a folder")
+        taken: set[str] = set()
+        targets = []
+        for name in files:
+            stem = "stdin" if name == "-" else (Path(name).stem or "policy")
+            candidate, number = stem, 1
+            while candidate.lower() in taken:  # a/policy.pdf and b/policy.pdf both stay
+                number += 1
+                candidate = f"{stem}-{number}"
+            taken.add(candidate.lower())
+            targets.append(output / (candidate + _SUFFIXES[fmt]))
+    inputs = {Path(name).resolve() for name in files if name != "-"}
+    for target in targets:
+        if target.resolve() in inputs:
+            raise InputError(f"{target}: --output would overwrite an input file; "
+                             "choose another path")
+    if into_folder:
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(f"{output}: cannot create folder "
+                             f"({error.strerror or error})") from None
+    return list(targets)
 
 
 def _write(target: Path, output: str) -> None:
@@ -189,8 +262,12 @@ def _jurisdictions() -> int:
 def _serve(args: argparse.Namespace) -> int:
     try:
         from api.server import serve
-    except ImportError:
-        raise PolicyAuditError("the web service is not installed in this build") from None
+    except ModuleNotFoundError as error:
+        if error.name in ("api", "api.server"):
+            raise PolicyAuditError("the web service (api.server) is not installed in this "
+                                   "build") from None
+        raise PolicyAuditError(f"the web service needs the {error.name!r} package; "
+                               "install policy-audit with its dependencies") from None
     serve(host=args.host, port=args.port, workers=args.workers, database=args.database)
     return 0
 

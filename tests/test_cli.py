@@ -136,3 +136,86 @@ def test_module_entry_point_and_version() -> None:
     result = subprocess.run([sys.executable, "-m", "policy_audit", "--version"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.strip() == f"policy-audit {__version__}"
+
+
+def test_folder_and_unreadable_file_are_one_line_exit_2(
+    policy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["score", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder" in err and err.count("\n") == 1
+
+    real_open = Path.open
+
+    def denied(self: Path, *args: object, **kwargs: object) -> object:
+        if self == policy:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", denied)  # root can read a chmod 000 file
+    assert main(["score", str(policy)]) == 2
+    err = capsys.readouterr().err
+    assert "permission denied" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_output_never_overwrites_an_input(
+    policy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["score", str(policy), "-f", "json", "-o", str(policy)]) == 2
+    assert "overwrite an input" in capsys.readouterr().err
+    assert policy.read_text(encoding="utf-8") == POLICY
+
+
+def test_output_folder_keeps_inputs_with_the_same_name_apart(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "policy.txt").write_text(POLICY, encoding="utf-8")
+    out = tmp_path / "out"
+    files = [str(tmp_path / "a" / "policy.txt"), str(tmp_path / "b" / "policy.txt")]
+    assert main(["score", *files, "-f", "html", "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["policy-2.html", "policy.html"]
+    single = tmp_path / "single"
+    single.mkdir()
+    assert main(["score", files[0], "-f", "markdown", "-o", str(single)]) == 0
+    assert [p.name for p in single.iterdir()] == ["policy.md"]
+
+
+def test_several_files_refuse_an_output_file(
+    policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    existing = tmp_path / "report.json"
+    existing.write_text("{}", encoding="utf-8")
+    assert main(["score", str(policy), str(policy), "-o", str(existing)]) == 2
+    assert "must be a folder" in capsys.readouterr().err
+    assert main(["score", "-", "-"]) == 2
+    assert "only once" in capsys.readouterr().err
+
+
+def test_serve_passes_defaults_to_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    calls: list[dict[str, object]] = []
+    fake = types.ModuleType("api.server")
+    fake.serve = lambda **kwargs: calls.append(kwargs)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "api.server", fake)
+    assert main(["serve"]) == 0
+    assert calls == [{"host": "127.0.0.1", "port": 8000, "workers": 1, "database": None}]
+    assert main(["serve", "--port", "9000", "--workers", "3", "--database", "sqlite://"]) == 0
+    assert calls[-1] == {"host": "127.0.0.1", "port": 9000, "workers": 3,
+                         "database": "sqlite://"}
+
+
+def test_serve_without_the_service_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "api.server", None)  # import raises ModuleNotFoundError
+    assert main(["serve"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("policy-audit: error: ") and err.count("\n") == 1
+
+
+def test_bad_serve_flags_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--port", "70000"])
+    assert exit_info.value.code == 2 and "port" in capsys.readouterr().err

@@ -1,0 +1,45 @@
+"""The FastAPI application factory: ``create_app(settings=None)``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp
+
+from . import problems, web
+from .routes import build_router
+from .service import AuditService
+from .settings import Settings
+
+
+class PolicyAuditAPI(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        return problems.ProblemBodyLimit(super().build_middleware_stack())
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; applies database migrations before returning."""
+    settings = settings or Settings.from_env()
+    service = AuditService(settings)
+    service.migrate()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        service.dispose()
+
+    app = PolicyAuditAPI(
+        title="policy-audit",
+        summary="Score police ALPR policies against a rubric, with the policy's words as evidence.",
+        version="1",
+        max_body_size=settings.max_body_bytes,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.service = service
+    problems.install(app)
+    app.include_router(build_router(settings))
+    app.include_router(web.router)
+    return app

@@ -1,0 +1,38 @@
+"""``serve()``: run the API with uvicorn (``policy-audit serve`` calls this)."""
+
+from __future__ import annotations
+
+import os
+
+from .db import make_engine, migrate
+from .settings import Settings
+
+DATABASE_ENV = "POLICY_AUDIT_DATABASE_URL"
+
+
+def serve(host: str, port: int, workers: int, database: str | None) -> None:
+    """Start uvicorn with ``api.app:create_app`` as a factory.
+
+    ``database`` overrides POLICY_AUDIT_DATABASE_URL / DATABASE_URL. It is passed to the
+    worker processes through the environment, and migrations run once here, before any
+    worker starts, so workers never race to create the schema.
+    """
+    import uvicorn
+
+    if database:
+        os.environ[DATABASE_ENV] = database
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=max(1, workers),
+        proxy_headers=True,
+        server_header=False,
+    )

@@ -1,0 +1,186 @@
+"""What the endpoints do, without HTTP: score a document, store it, find it, delete it.
+
+Every method is synchronous and CPU- or IO-bound; the routes call them in a threadpool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import PurePosixPath, PureWindowsPath
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from policy_audit.ingest import read_document
+from policy_audit.jurisdiction import load_jurisdiction
+from policy_audit.pipeline import audit_text
+from policy_audit.rubric import DEFAULT_RUBRIC, Rubric, list_rubrics
+
+from .db import Audit, make_engine, make_sessionmaker, migrate, ping
+from .problems import Problem
+from .settings import Settings
+
+log = logging.getLogger("api")
+
+MAX_NAME = 255
+
+
+@dataclass
+class Saved:
+    audit: Audit
+    created: bool
+    delete_token: str | None = None  # only when created
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def clean_name(name: str | None, default: str) -> str:
+    """A display name: the last path component of what the client sent, trimmed."""
+    if not name:
+        return default
+    name = PureWindowsPath(PurePosixPath(name).name).name
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:MAX_NAME] or default
+
+
+class AuditService:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.database_url)
+        self.sessions: sessionmaker = make_sessionmaker(self.engine)
+
+    def migrate(self) -> None:
+        migrate(self.engine)
+
+    def ping(self) -> None:
+        ping(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # rubrics -----------------------------------------------------------------------
+
+    @cached_property
+    def rubrics(self) -> dict[str, Rubric]:
+        return {rubric.id: rubric for rubric in list_rubrics()}
+
+    def rubric(self, name: str | None) -> Rubric:
+        """Only shipped rubrics, by id: a client must never make the server read a path."""
+        name = name or DEFAULT_RUBRIC
+        try:
+            return self.rubrics[name]
+        except KeyError:
+            known = ", ".join(sorted(self.rubrics))
+            raise Problem(
+                422,
+                f"{name!r} is not a rubric this service knows; use one of: {known}",
+                code="unknown-rubric",
+            ) from None
+
+    # audits ------------------------------------------------------------------------
+
+    def check_request(self, rubric: str | None, jurisdiction: str | None) -> tuple[Rubric, str]:
+        """Refuse what can be refused before reading the document: an unknown rubric or
+        state (``UnknownJurisdictionError``, 422). Returns the rubric and the state code
+        as stored and shown on the scorecard ("VA"), or "" for no state-law check."""
+        loaded = self.rubric(rubric)
+        code = (jurisdiction or "").strip()
+        if code:
+            code = load_jurisdiction(code).id.upper()
+        return loaded, code
+
+    def create(
+        self,
+        data: bytes,
+        *,
+        name: str | None,
+        rubric: str | None = None,
+        jurisdiction: str | None = None,
+        default_name: str = "document",
+    ) -> Saved:
+        loaded, state = self.check_request(rubric, jurisdiction)
+        name = clean_name(name, default_name)
+        if len(data) > self.settings.max_upload_bytes:
+            raise Problem(
+                413,
+                f"{name}: the document is {len(data):,} bytes; the limit is "
+                f"{self.settings.max_upload_bytes:,} bytes",
+                code="too-large",
+            )
+        sha256 = hashlib.sha256(data).hexdigest()
+        existing = self.find(sha256, loaded, state)
+        if existing is not None:
+            return Saved(existing, created=False)
+
+        source = read_document(data, name=name, limits=self.settings.limits)
+        card = audit_text(source, loaded, jurisdiction=state or None)
+        token = secrets.token_urlsafe(32)
+        audit = Audit(
+            id=secrets.token_urlsafe(16),
+            sha256=source.sha256,
+            name=source.name[:512],
+            media_type=source.media_type,
+            rubric_id=loaded.id,
+            rubric_version=loaded.version,
+            jurisdiction=state,
+            scorecard=card.model_dump(mode="json"),
+            extracted_text=source.text,
+            delete_token_hash=hash_token(token),
+        )
+        with self.sessions() as session:
+            session.add(audit)
+            try:
+                session.commit()
+            except IntegrityError:
+                # The same document was stored meanwhile by a concurrent request.
+                session.rollback()
+                existing = self.find(sha256, loaded, state)
+                if existing is None:
+                    raise
+                return Saved(existing, created=False)
+        return Saved(audit, created=True, delete_token=token)
+
+    def find(self, sha256: str, rubric: Rubric, jurisdiction: str = "") -> Audit | None:
+        query = select(Audit).where(
+            Audit.sha256 == sha256,
+            Audit.rubric_id == rubric.id,
+            Audit.rubric_version == rubric.version,
+            Audit.jurisdiction == jurisdiction,
+        )
+        with self.sessions() as session:
+            return session.scalars(query).first()
+
+    def get(self, audit_id: str) -> Audit:
+        with self.sessions() as session:
+            audit = session.get(Audit, audit_id) if len(audit_id) <= 64 else None
+        if audit is None:
+            raise Problem(404, f"No audit with id {audit_id!r}.", code="not-found")
+        return audit
+
+    def delete(self, audit_id: str, authorization: str | None) -> None:
+        audit = self.get(audit_id)
+        scheme, _, token = (authorization or "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Problem(
+                401,
+                "Deleting an audit needs its delete token: send "
+                "'Authorization: Bearer <delete_token>' (returned when the audit was created).",
+                code="unauthorized",
+                headers={"WWW-Authenticate": 'Bearer realm="policy-audit"'},
+            )
+        if not hmac.compare_digest(hash_token(token), audit.delete_token_hash):
+            raise Problem(403, "That delete token does not match this audit.", code="forbidden")
+        with self.sessions() as session:
+            stored = session.get(Audit, audit_id)
+            if stored is not None:
+                session.delete(stored)
+                session.commit()

@@ -1,0 +1,76 @@
+"""Service settings, read from the environment. Every setting has a documented default.
+
+| Variable                              | Default                        |
+|---------------------------------------|--------------------------------|
+| POLICY_AUDIT_DATABASE_URL / DATABASE_URL | sqlite:///./policy-audit.db |
+| POLICY_AUDIT_MAX_UPLOAD_MB            | 20   (one document)            |
+| POLICY_AUDIT_MAX_BATCH_MB             | 100  (whole batch request)     |
+| POLICY_AUDIT_MAX_BATCH_ITEMS          | 50                             |
+| POLICY_AUDIT_MAX_PAGES                | 300  (PDF pages)               |
+| POLICY_AUDIT_MAX_SECONDS              | 20   (text extraction time)    |
+| POLICY_AUDIT_MAX_CHARACTERS           | 1000000 (extracted text)       |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from pydantic import BaseModel, Field
+
+from policy_audit.ingest import Limits
+
+MB = 1024 * 1024
+DEFAULT_DATABASE_URL = "sqlite:///./policy-audit.db"
+# Multipart framing and the small form fields that travel with one file.
+BODY_OVERHEAD = 64 * 1024
+
+
+class Settings(BaseModel):
+    database_url: str = DEFAULT_DATABASE_URL
+    max_upload_bytes: int = Field(default=20 * MB, gt=0)
+    max_batch_bytes: int = Field(default=100 * MB, gt=0)
+    max_batch_items: int = Field(default=50, gt=0)
+    max_pages: int = Field(default=300, gt=0)
+    max_seconds: float = Field(default=20.0, gt=0)
+    # spaCy refuses texts over 1,000,000 characters (nlp.max_length), so the engine default
+    # of 3,000,000 would turn a long text into a 500; stay under it.
+    max_characters: int = Field(default=1_000_000, gt=0)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        url = env.get("POLICY_AUDIT_DATABASE_URL") or env.get("DATABASE_URL")
+        if url:
+            values["database_url"] = url
+        megabytes = {
+            "POLICY_AUDIT_MAX_UPLOAD_MB": "max_upload_bytes",
+            "POLICY_AUDIT_MAX_BATCH_MB": "max_batch_bytes",
+        }
+        for var, field in megabytes.items():
+            if env.get(var):
+                values[field] = int(float(env[var]) * MB)
+        plain = {
+            "POLICY_AUDIT_MAX_BATCH_ITEMS": "max_batch_items",
+            "POLICY_AUDIT_MAX_PAGES": "max_pages",
+            "POLICY_AUDIT_MAX_SECONDS": "max_seconds",
+            "POLICY_AUDIT_MAX_CHARACTERS": "max_characters",
+        }
+        for var, field in plain.items():
+            if env.get(var):
+                values[field] = float(env[var]) if field == "max_seconds" else int(env[var])
+        return cls(**values)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            max_bytes=self.max_upload_bytes,
+            max_pages=self.max_pages,
+            max_seconds=self.max_seconds,
+            max_characters=self.max_characters,
+        )
+
+    @property
+    def max_body_bytes(self) -> int:
+        return self.max_upload_bytes + BODY_OVERHEAD

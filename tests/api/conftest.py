@@ -1,0 +1,102 @@
+"""Fixtures for the API tests: a TestClient on a fresh database.
+
+Every test runs on SQLite (a file in tmp_path). When TEST_DATABASE_URL points at a
+PostgreSQL database, every test runs there too; its tables are dropped before each test,
+so use a throwaway database.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette's TestClient-with-httpx deprecation notice
+    from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+
+PG_ENV = "TEST_DATABASE_URL"
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import text
+
+    from api.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS audits"))
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'audits.db'}"
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}=postgresql://user:pass@host/db")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def make_client(database_url: str) -> Iterator[Callable[..., TestClient]]:
+    """``make_client(max_upload_bytes=...)``: a client on the test database."""
+    apps: list[Any] = []
+
+    def make(**overrides: Any) -> TestClient:
+        settings = Settings(database_url=database_url, **overrides)
+        app = create_app(settings)
+        apps.append(app)
+        return TestClient(app, raise_server_exceptions=False)
+
+    yield make
+    for app in apps:
+        app.state.service.dispose()
+
+
+@pytest.fixture
+def client(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client()
+
+
+def policy_text(tag: str = "A") -> str:
+    """A short ALPR policy in our own words; ``tag`` makes documents differ."""
+    return (
+        f"Riverbend Police Department, Policy 4{tag}: License Plate Reader Use.\n\n"
+        "1. Retention. Plate reads that are not linked to an open investigation shall be "
+        "purged from the system no later than twenty-one (21) days after capture.\n\n"
+        "2. Access. Members may search stored reads only for a documented case number, and "
+        "every search is written to an audit log that the records supervisor reviews "
+        "each month.\n\n"
+        "3. Sharing. Read data shall not be provided to private entities, and it shall not "
+        "be used for civil immigration enforcement.\n\n"
+        "4. Reporting. The Chief shall publish a yearly summary of system use on the "
+        "department website.\n"
+    )
+
+
+@pytest.fixture
+def policy() -> Callable[[str], str]:
+    return policy_text
+
+
+def is_problem(response: Any, status: int) -> bool:
+    body = response.json()
+    return (
+        response.status_code == status
+        and response.headers["content-type"].startswith("application/problem+json")
+        and {"type", "title", "status", "detail", "instance"} <= set(body)
+        and body["status"] == status
+    )
