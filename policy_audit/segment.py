@@ -141,6 +141,8 @@ def structure_component(doc: Doc) -> Doc:
 def get_nlp() -> Language:
     """The shared pipeline: blank English tokenizer plus the structure component."""
     nlp = spacy.blank("en")
+    # Only the tokenizer runs (no parser), so ingest's own character limit governs.
+    nlp.max_length = 3_100_000
     nlp.add_pipe("policy_audit_structure")
     return nlp
 

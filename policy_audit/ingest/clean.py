@@ -137,8 +137,11 @@ def _join_threshold(lines: list[RawLine]) -> int:
     return int(min(60, 0.65 * typical))
 
 
-def _continues(previous: str, line: str, threshold: int) -> bool:
-    if _LIST_MARKER_ONLY.match(previous):
+def _continues(paragraph: str, line: str, threshold: int) -> bool:
+    # Only the paragraph's end matters; searching the whole growing paragraph for every
+    # joined line made long unpunctuated text quadratic.
+    previous = paragraph[-200:]
+    if _LIST_MARKER_ONLY.match(paragraph):
         return True
     if previous.endswith("§"):
         return True
@@ -148,13 +151,13 @@ def _continues(previous: str, line: str, threshold: int) -> bool:
         return True
     # List items often end without a full stop; a capitalised line after one is more
     # likely the next paragraph than the item's continuation.
-    if _LIST_ITEM_START.match(previous):
+    if _LIST_ITEM_START.match(paragraph):
         return False
-    return len(previous) >= threshold and not line.isupper()
+    return len(paragraph) >= threshold and not line.isupper()
 
 
 def _join(previous: str, line: str) -> str:
-    hyphen = _HYPHEN_END.search(previous)
+    hyphen = _HYPHEN_END.search(previous[-100:])
     if hyphen and line[:1].islower():
         left = hyphen.group(1)
         if left.lower() in _COMPOUND_PREFIXES or not left.islower():
