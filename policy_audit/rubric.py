@@ -30,7 +30,7 @@ from .models import Level
 
 IDENT = r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$"
 BUILTIN_RUBRICS = ("comprehensive", "core")
-DEFAULT_RUBRIC = "core"
+DEFAULT_RUBRIC = "comprehensive"
 
 
 class _Strict(BaseModel):

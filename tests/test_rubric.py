@@ -91,7 +91,10 @@ def test_core_rubric_loads_with_the_four_core_criteria() -> None:
     assert re.fullmatch(r"\d+\.\d+(\.\d+)?", rubric.version)
     assert tuple(c.id for c in rubric.criteria) == CORE_IDS
     assert rubric.grades == {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0, "F": 0.0}
-    assert load_rubric() is rubric, "core is the default rubric"
+    default = load_rubric()
+    assert default.id == "comprehensive", "the comprehensive rubric is the default"
+    assert tuple(c.id for c in default.criteria)[:4] == CORE_IDS
+    assert len(default.criteria) >= 18
 
 
 @pytest.mark.parametrize("criterion_id", CORE_IDS)

@@ -35,8 +35,11 @@ def render(card: Scorecard) -> str:
         out.append(f"{_clip(c.title, title_width):<{title_width}}  {LEVEL_LABELS[c.level]:<8} "
                    f"{_clip(first, snippet_width)}")
     for c in card.criteria:
-        out += ["", f"== {c.title}: {LEVEL_LABELS[c.level]} (score {c.score:g}, weight "
-                    f"{c.weight:g})"]
+        out.append("")
+        out += textwrap.wrap(
+            f"== {c.title}: {LEVEL_LABELS[c.level]} (score {c.score:g}, weight {c.weight:g})",
+            WIDTH, subsequent_indent="   ",
+        )
         out += textwrap.wrap(c.explanation, WIDTH)
         for evidence in c.evidence:
             location = where(evidence)
