@@ -499,11 +499,10 @@ _CRITERION_FIELDS = {
 
 
 def _rubric_detail(rubric: Any) -> dict[str, Any]:
-    return {
-        "id": rubric.id,
-        "version": rubric.version,
-        "title": rubric.title,
-        "description": rubric.description,
-        "grades": rubric.grades,
-        "criteria": [c.model_dump(mode="json", include=_CRITERION_FIELDS) for c in rubric.criteria],
-    }
+    detail = _rubric_summary(rubric)
+    del detail["links"]
+    detail["grades"] = rubric.grades
+    detail["criteria"] = [
+        c.model_dump(mode="json", include=_CRITERION_FIELDS) for c in rubric.criteria
+    ]
+    return detail

@@ -64,13 +64,16 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
         index = bisect.bisect_right(starts, doc[token_start].idx) - 1
         if index >= 0:
             marked[strings[match_id]].add(index)
+    # Headings and labels repeat over many sentences: test each distinct one once.
+    headings = {t for c in clauses for t in (c.section, c.label) if t is not None}
     findings: list[Finding] = []
     for criterion in wanted:
         spec = criterion.detect
         assert spec is not None
-        heading = _heading_re(tuple(spec.triggers))
+        pattern = _heading_re(tuple(spec.triggers))
+        on_topic = {h for h in headings if pattern.search(h)}
         for index, clause in enumerate(clauses):
-            under = any(t is not None and heading.search(t) for t in (clause.section, clause.label))
+            under = clause.section in on_topic or clause.label in on_topic
             if index not in marked[criterion.id] and not under:
                 continue
             context = f"{clause.text} {clause.section or ''}"
