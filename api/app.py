@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from . import problems, web
@@ -16,7 +17,9 @@ from .settings import Settings
 
 class PolicyAuditAPI(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
-        return problems.ProblemBodyLimit(super().build_middleware_stack())
+        return problems.ProblemBodyLimit(
+            super().build_middleware_stack(), html_errors=web.html_errors
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,7 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.service = service
-    problems.install(app)
+    problems.install(app, html_errors=web.html_errors)
     app.include_router(build_router(settings))
-    app.include_router(web.router)
+    app.include_router(web.build_web_router(settings))
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

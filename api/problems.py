@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,6 +21,11 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:policy-audit:problem:"
 
 log = logging.getLogger("api")
+
+
+# Browsers asking for a page get the same message as an HTML page (given to ``install``):
+# (request, status, detail) -> a response, or None for problem+json.
+HtmlErrors = Callable[[Request, int, str], Response | None]
 
 
 class ProblemResponse(JSONResponse):
@@ -127,8 +133,16 @@ _HTTP_DETAILS = {
 }
 
 
-async def _problem_handler(request: Request, exc: Exception) -> ProblemResponse:
+def _as_page(request: Request, status: int, detail: str) -> Response | None:
+    html_errors: HtmlErrors | None = getattr(request.app.state, "html_errors", None)
+    return html_errors(request, status, detail) if html_errors is not None else None
+
+
+async def _problem_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Problem)
+    page = _as_page(request, exc.status, exc.detail)
+    if page is not None:
+        return page
     return problem_response(
         exc.status,
         exc.detail,
@@ -140,13 +154,16 @@ async def _problem_handler(request: Request, exc: Exception) -> ProblemResponse:
     )
 
 
-async def _engine_error_handler(request: Request, exc: Exception) -> ProblemResponse:
+async def _engine_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PolicyAuditError)
+    page = _as_page(request, exc.http_status, str(exc) or exc.code)
+    if page is not None:
+        return page
     body = problem_for_error(exc, request.url.path)
     return ProblemResponse(body, status_code=exc.http_status)
 
 
-async def _http_handler(request: Request, exc: Exception) -> ProblemResponse:
+async def _http_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     detail = exc.detail if isinstance(exc.detail, str) else None
@@ -154,6 +171,9 @@ async def _http_handler(request: Request, exc: Exception) -> ProblemResponse:
         detail = _HTTP_DETAILS[status]
     if status == 413:
         detail = _HTTP_DETAILS[413]
+    page = _as_page(request, status, detail or _title(status))
+    if page is not None:
+        return page
     return problem_response(status, detail or _title(status), request=request, headers=exc.headers)
 
 
@@ -173,17 +193,22 @@ async def _validation_handler(request: Request, exc: Exception) -> ProblemRespon
     )
 
 
-async def _unexpected_handler(request: Request, exc: Exception) -> ProblemResponse:
+async def _unexpected_handler(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
+    detail = "Something went wrong on our side. The error was logged; please try again later."
+    page = _as_page(request, 500, detail)
+    if page is not None:
+        return page
     return problem_response(
         500,
-        "Something went wrong on our side. The error was logged; please try again later.",
+        detail,
         request=request,
         code="internal-error",
     )
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, html_errors: HtmlErrors | None = None) -> None:
+    app.state.html_errors = html_errors
     app.add_exception_handler(Problem, _problem_handler)
     app.add_exception_handler(PolicyAuditError, _engine_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
@@ -193,10 +218,20 @@ def install(app: FastAPI) -> None:
 
 class ProblemBodyLimit:
     """Outermost ASGI wrapper: Starlette's body-size limiter answers some 413s itself with
-    ``text/plain`` (when Content-Length is already too large); turn those into problems."""
+    ``text/plain`` (when Content-Length is already too large); turn those into problems,
+    or into an HTML page for a browser posting a form (``html_errors``)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, html_errors: HtmlErrors | None = None) -> None:
         self.app = app
+        self.html_errors = html_errors
+
+    def _replacement(self, scope: Scope) -> Response:
+        if self.html_errors is not None:
+            page = self.html_errors(Request(scope), 413, _HTTP_DETAILS[413])
+            if page is not None:
+                return page
+        path = scope.get("root_path", "") + scope.get("path", "")
+        return ProblemResponse(problem_body(413, _HTTP_DETAILS[413], instance=path), 413)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -208,14 +243,13 @@ class ProblemBodyLimit:
             nonlocal replacing
             if message["type"] == "http.response.start" and message["status"] == 413:
                 content_type = Headers(raw=message.get("headers", [])).get("content-type", "")
-                if not content_type.startswith(PROBLEM_MEDIA_TYPE):
+                # Only Starlette's own plain-text answer; our problems and pages pass.
+                if not content_type or content_type.startswith("text/plain"):
                     replacing = True
                     return
             if replacing:
                 if message["type"] == "http.response.body" and not message.get("more_body"):
-                    path = scope.get("root_path", "") + scope.get("path", "")
-                    body = problem_body(413, _HTTP_DETAILS[413], instance=path)
-                    response = ProblemResponse(body, status_code=413)
+                    response = self._replacement(scope)
                     await send(
                         {
                             "type": "http.response.start",

@@ -83,7 +83,7 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _FORM_OPTIONS = {
-    "rubric": {"type": "string", "description": "A shipped rubric id (default: core)."},
+    "rubric": {"type": "string", "description": "A shipped rubric id (default: comprehensive)."},
     "jurisdiction": {
         "type": "string",
         "description": (
@@ -102,7 +102,13 @@ _BATCH_FORM = {
 
 def links(audit_id: str) -> dict[str, str]:
     base = f"{PREFIX}/audits/{audit_id}"
-    return {"self": base, "report_md": f"{base}/report.md", "report_html": f"{base}/report.html"}
+    return {
+        "self": base,
+        "report_md": f"{base}/report.md",
+        "report_html": f"{base}/report.html",
+        "amendments_md": f"{base}/amendments.md",
+        "page": f"/audits/{audit_id}",
+    }
 
 
 def audit_json(audit: Audit, delete_token: str | None = None) -> dict[str, Any]:
@@ -347,6 +353,20 @@ def build_router(settings: Settings) -> APIRouter:
     @router.get(f"{PREFIX}/audits/{{audit_id}}/report.md", summary="The report as Markdown")
     def get_report_md(audit_id: str, request: Request) -> Response:
         text = _render(service_of(request).get(audit_id), "markdown")
+        return Response(
+            text,
+            media_type="text/markdown; charset=utf-8",
+            headers={"X-Content-Type-Options": "nosniff"},
+        )
+
+    @router.get(
+        f"{PREFIX}/audits/{{audit_id}}/amendments.md",
+        summary="The requested amendments letter (Markdown)",
+        description="For every criterion below strong, the model language that would fix "
+        "it, in the policy's own section order; state-law violations first.",
+    )
+    def get_amendments_md(audit_id: str, request: Request) -> Response:
+        text = _render(service_of(request).get(audit_id), "amendments")
         return Response(
             text,
             media_type="text/markdown; charset=utf-8",

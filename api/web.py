@@ -1,14 +1,284 @@
-"""Web pages (HTML upload form, scorecard pages): a later step.
+"""The browser pages: upload a policy, read its scorecard, download the amendments letter.
 
-The router is already included by ``create_app``; templates go in ``api/templates/``.
+Server-rendered with Jinja2 (autoescaping on: policy text is always shown as text), one
+stylesheet and one small script served from ``/static`` (no CDN, no build step). Every page
+works without the script; the script adds drag and drop, a progress indication and the
+click-to-highlight view of the evidence in the policy's full text.
 """
 
 from __future__ import annotations
 
+import functools
+import secrets
 from pathlib import Path
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+
+from policy_audit.errors import PolicyAuditError
+from policy_audit.jurisdiction import available as available_jurisdictions
+from policy_audit.jurisdiction import load_jurisdiction
+from policy_audit.models import Scorecard
+from policy_audit.rubric import DEFAULT_RUBRIC
+
+from .problems import Problem
+from .scorecard_view import scorecard_view
+from .service import AuditService, hash_token
+from .settings import Settings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+DELETE_COOKIE = "delete_token"
+# Scripts and styles only from this server; forms only post back to it; nothing may frame
+# the pages. No inline script or style anywhere in the templates.
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": PAGE_CSP,
+    "X-Content-Type-Options": "nosniff",
+    # Audit URLs are capabilities: never send them to the sites the citations link to.
+    "Referrer-Policy": "no-referrer",
+}
 
-router = APIRouter(include_in_schema=False)
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = environment().get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (not the JSON API, not a script)."""
+    path = request.url.path
+    if path.startswith("/api/") or path in {"/healthz", "/docs", "/openapi.json"}:
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_page(status: int, detail: str) -> HTMLResponse:
+    return page("error.html.j2", status=status, status_code=status, detail=detail)
+
+
+def html_errors(request: Request, status: int, detail: str) -> HTMLResponse | None:
+    """For ``problems.install``: browsers get errors on the pages as pages."""
+    return error_page(status, detail) if wants_html(request) else None
+
+
+def _states() -> list[tuple[str, str]]:
+    states = []
+    for code in available_jurisdictions():
+        states.append((code.upper(), load_jurisdiction(code).name))
+    return sorted(states, key=lambda item: item[1])
+
+
+def _home(
+    request: Request,
+    settings: Settings,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    service: AuditService = request.app.state.service
+    rubrics = sorted(service.rubrics.values(), key=lambda r: (r.id != DEFAULT_RUBRIC, r.id))
+    values = {"rubric": DEFAULT_RUBRIC, "jurisdiction": "", "text": "", "name": ""}
+    values.update(form or {})
+    return page(
+        "home.html.j2",
+        status=status,
+        rubrics=rubrics,
+        states=_states(),
+        form=values,
+        error=error,
+        notice=_notice(request),
+        max_upload_bytes=settings.max_upload_bytes,
+        max_upload_mb=settings.max_upload_bytes / (1024 * 1024),
+        max_pages=settings.max_pages,
+    )
+
+
+def _notice(request: Request) -> str | None:
+    if request.query_params.get("deleted"):
+        return "The audit was deleted."
+    return None
+
+
+def _delete_token(request: Request, audit_id: str) -> str | None:
+    return request.cookies.get(DELETE_COOKIE) or None
+
+
+def _owns(request: Request, audit_id: str, token_hash: str) -> bool:
+    token = _delete_token(request, audit_id)
+    return bool(token) and secrets.compare_digest(hash_token(token or ""), token_hash)
+
+
+def build_web_router(settings: Settings) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    # A pasted policy may be as large as an uploaded one; the text field travels in the
+    # same body as the file field, so allow both plus the small fields.
+    form_body = 2 * settings.max_upload_bytes + 64 * 1024
+
+    @router.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> HTMLResponse:
+        return _home(request, settings)
+
+    @router.post("/audits", max_body_size=form_body)
+    async def submit(request: Request) -> Response:
+        service: AuditService = request.app.state.service
+        try:
+            form = await request.form(
+                max_files=1, max_fields=10, max_part_size=settings.max_upload_bytes + 1
+            )
+        except MultiPartException as exc:
+            return _home(request, settings, status=400, error=f"The form could not be read: {exc}")
+        values = {
+            key: str(form.get(key) or "")
+            for key in ("rubric", "jurisdiction", "text", "name")
+            if not isinstance(form.get(key), UploadFile)
+        }
+        try:
+            upload = form.get("file")
+            data, name, default = await _document(upload, values, settings)
+            saved = await run_in_threadpool(
+                service.create,
+                data,
+                name=name,
+                rubric=values.get("rubric") or None,
+                jurisdiction=values.get("jurisdiction") or None,
+                default_name=default,
+            )
+        except Problem as problem:
+            return _home(request, settings, status=problem.status, error=problem.detail,
+                         form=values)
+        except PolicyAuditError as error:
+            return _home(request, settings, status=error.http_status, error=str(error),
+                         form=values)
+        finally:
+            await form.close()
+        audit_id = saved.audit.id
+        target = f"/audits/{audit_id}" + ("" if saved.created else "?existing=1")
+        response = RedirectResponse(target, status_code=303)
+        if saved.delete_token:
+            # Only this browser can delete what it created: the token lives in a cookie
+            # scoped to this audit's path, never in a URL.
+            response.set_cookie(
+                DELETE_COOKIE,
+                saved.delete_token,
+                max_age=365 * 24 * 3600,
+                path=f"/audits/{audit_id}",
+                httponly=True,
+                samesite="strict",
+                secure=request.url.scheme == "https",
+            )
+        return response
+
+    @router.get("/audits/{audit_id}", response_class=HTMLResponse)
+    def scorecard(audit_id: str, request: Request) -> HTMLResponse:
+        service: AuditService = request.app.state.service
+        audit = service.get(audit_id)
+        card = Scorecard.model_validate(audit.scorecard)
+        rubric = service.rubrics.get(card.rubric.id)
+        if rubric is not None and rubric.version != card.rubric.version:
+            rubric = None  # the rubric changed since: don't pair old results with new text
+        view = scorecard_view(card, audit.extracted_text, rubric)
+        response = page(
+            "scorecard.html.j2",
+            card=card,
+            view=view,
+            audit=audit,
+            permalink=str(request.url_for("scorecard", audit_id=audit_id)),
+            existing=bool(request.query_params.get("existing")),
+            can_delete=_owns(request, audit_id, audit.delete_token_hash),
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @router.get("/audits/{audit_id}/amendments.md")
+    def amendments(audit_id: str, request: Request) -> Response:
+        from policy_audit.report import render
+
+        audit = request.app.state.service.get(audit_id)
+        card = Scorecard.model_validate(audit.scorecard)
+        filename = _download_name(card.document.name)
+        return Response(
+            render(card, "amendments"),
+            media_type="text/markdown; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    @router.post("/audits/{audit_id}/delete")
+    def delete(audit_id: str, request: Request) -> Response:
+        service: AuditService = request.app.state.service
+        token = _delete_token(request, audit_id)
+        if not token:
+            return error_page(
+                403,
+                "Only the browser that created this audit can delete it from this page. "
+                "API users: DELETE /api/v1/audits/{id} with the delete token.",
+            )
+        service.delete(audit_id, f"Bearer {token}")
+        response = RedirectResponse("/?deleted=1", status_code=303)
+        response.delete_cookie(DELETE_COOKIE, path=f"/audits/{audit_id}")
+        return response
+
+    return router
+
+
+async def _document(
+    upload: Any, values: dict[str, str], settings: Settings
+) -> tuple[bytes, str | None, str]:
+    """The bytes to score: the uploaded file, or else the pasted text."""
+    has_file = isinstance(upload, UploadFile) and bool(upload.filename)
+    text = values.get("text", "")
+    if has_file and text.strip():
+        raise Problem(
+            422,
+            "Choose one: a file or pasted text, not both. Clear the text box or the file.",
+            code="invalid-request",
+        )
+    if has_file:
+        assert isinstance(upload, UploadFile)
+        limit = settings.max_upload_bytes
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise Problem(
+                413,
+                f"{upload.filename}: the file is larger than the limit of "
+                f"{limit / (1024 * 1024):g} MB.",
+                code="too-large",
+            )
+        return data, upload.filename, "document"
+    if text.strip():
+        return text.encode("utf-8"), values.get("name") or None, "pasted text"
+    raise Problem(
+        422,
+        "Nothing to score: choose a policy file (PDF, DOCX, HTML, text) or paste its text.",
+        code="missing-file",
+    )
+
+
+def _download_name(name: str) -> str:
+    stem = Path(name).stem or "policy"
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in stem)[:80]
+    return f"{safe or 'policy'}-amendments.md"

@@ -5,7 +5,7 @@ would fix it, in the policy's own section order, ready to paste into a letter to
 from __future__ import annotations
 
 from ..models import CriterionResult, Level, Scorecard
-from .common import LEVEL_LABELS
+from .common import LEVEL_LABELS, split_recommendation
 from .markdown import escape
 
 
@@ -13,11 +13,6 @@ def _position(result: CriterionResult) -> float:
     """Where in the policy the criterion is dealt with; new sections go last."""
     starts = [e.start for e in result.evidence]
     return min(starts) if starts else float("inf")
-
-
-def _model_language(recommendation: str) -> tuple[str, str]:
-    advice, _, model = recommendation.partition("Model language:")
-    return advice.strip(), model.strip()
 
 
 def render(card: Scorecard) -> str:
@@ -40,7 +35,7 @@ def render(card: Scorecard) -> str:
     if not below:
         out += ["The policy meets every criterion of this rubric. No amendments are requested."]
     for number, result in enumerate(below, start=1):
-        advice, model = _model_language(result.recommendation)
+        advice, model = split_recommendation(result.recommendation)
         where = next((e.section for e in result.evidence if e.section), None)
         heading = f"## {number}. {escape(result.title)} ({LEVEL_LABELS[result.level].lower()})"
         out += [heading, ""]

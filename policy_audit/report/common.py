@@ -24,3 +24,9 @@ def where(evidence: Evidence) -> str:
 
 def days_text(days: int | None) -> str:
     return "no maximum set" if days is None else f"{days} day{'s' if days != 1 else ''}"
+
+
+def split_recommendation(recommendation: str) -> tuple[str, str]:
+    """(advice, model language): recommendations end with "Model language: …"."""
+    advice, _, model = recommendation.partition("Model language:")
+    return advice.strip(), model.strip()

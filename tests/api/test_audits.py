@@ -18,6 +18,8 @@ def test_create_from_json(client):
         "self": f"/api/v1/audits/{body['id']}",
         "report_md": f"/api/v1/audits/{body['id']}/report.md",
         "report_html": f"/api/v1/audits/{body['id']}/report.html",
+        "amendments_md": f"/api/v1/audits/{body['id']}/amendments.md",
+        "page": f"/audits/{body['id']}",
     }
     assert body["delete_token"]
     assert response.headers["location"] == body["links"]["self"]
@@ -91,6 +93,17 @@ def test_report_markdown(client):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/markdown")
     assert response.text.strip()
+
+
+def test_amendments_markdown_lists_what_falls_short(client):
+    weak = "ALPR data may be kept as long as necessary and shared with any agency."
+    created = client.post("/api/v1/audits", json={"text": weak, "name": "weak.txt"}).json()
+    response = client.get(created["links"]["amendments_md"])
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/markdown")
+    assert response.text.startswith("# Requested amendments: weak.txt")
+    assert "Model language" in response.text or "to read:" in response.text
+    assert is_problem(client.get("/api/v1/audits/nope/amendments.md"), 404)
 
 
 @needs_renderer
