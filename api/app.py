@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from . import problems, web
+from . import docs, problems, web
 from .routes import build_router
 from .service import AuditService
 from .settings import Settings
@@ -39,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         max_body_size=settings.max_body_bytes,
         lifespan=lifespan,
+        docs_url=None,  # served by api.docs from local files instead of a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.service = service
@@ -46,4 +48,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(build_router(settings))
     app.include_router(web.build_web_router(settings))
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    docs.install(app)
     return app

@@ -228,3 +228,13 @@ def test_only_the_creating_browser_sees_and_uses_delete(make_client):
 def test_scorecard_page_is_not_cached(client):
     page_url = submit(client, data={"text": policy_text("C")}).headers["location"]
     assert client.get(page_url).headers["cache-control"] == "no-store"
+
+
+def test_api_docs_load_their_scripts_from_this_server(client):
+    for page_url in ("/docs", "/redoc"):
+        html = client.get(page_url).text
+        assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+        assert assets, page_url
+        for asset in assets:
+            assert asset.startswith("/static-docs/"), asset  # no CDN: works offline
+            assert client.get(asset).status_code == 200
