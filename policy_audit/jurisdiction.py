@@ -12,6 +12,18 @@ is checked one of three ways:
   the requirement, quoted as evidence;
 - ``min_level``: a rubric criterion must reach at least a level.
 
+A cue may name the recipients its clause must mention, ``cue[kind+kind]``:
+``sharing.recipient_restriction[federal+out_of_state]`` is a ban that covers both federal
+and out-of-state agencies. Besides the detector's kinds (``federal``, ``out_of_state``,
+``private`` …) there is ``other_state``: an agency of another state in a portal's list of
+agencies granted access ("Acworth GA PD" on a California list). ``falls_short_by`` cues make
+a policy fall short unless a ``satisfied_by`` cue is also present ("shared only with law
+enforcement agencies" does not confine sharing to California public agencies), and
+``reasons`` says, per cue, why the quoted words fall short of the statute. A violating
+clause whose text matches one of ``unless_text`` is a prohibition, not a permission
+("… to federal agencies for immigration enforcement is illegal"). A state may also define
+its own text cues (``[[cues]]``: an id and a pattern) for wording the detectors do not mark.
+
 A requirement whose source is not verified (``verified = false``) says so in its finding,
 so an unconfirmed fact is never presented as settled law.
 """
@@ -19,6 +31,7 @@ so an unconfirmed fact is never presented as settled law.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from datetime import date
 from typing import Annotated, Literal
@@ -62,6 +75,21 @@ class Requirement(_Strict):
         default=False,
         description="The law requires the policy itself to say this: silence is a violation.",
     )
+    falls_short_by: list[str] = Field(
+        default_factory=list,
+        description="Cues that fall short of the requirement unless a satisfied_by cue is present.",
+    )
+    reasons: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per cue: why the quoted words break or fall short of the statute.",
+    )
+    unless_text: list[str] = Field(
+        default_factory=list,
+        description="Patterns: a violating clause matching one is a ban, not a permission.",
+    )
+    satisfied_by_fact: Literal["retention_days"] | None = Field(
+        default=None, description="A scorecard fact whose presence meets the requirement."
+    )
 
     @model_validator(mode="after")
     def _has_a_check(self) -> Requirement:
@@ -70,11 +98,29 @@ class Requirement(_Strict):
             and not self.violated_by
             and not self.satisfied_by
             and self.min_level is None
+            and self.satisfied_by_fact is None
         ):
             raise ValueError(
                 f"requirement {self.id!r} checks nothing: give retention_max_days, "
-                "violated_by/satisfied_by cues, or min_level"
+                "violated_by/satisfied_by cues, satisfied_by_fact or min_level"
             )
+        for cue in [*self.violated_by, *self.satisfied_by, *self.falls_short_by, *self.reasons]:
+            if not _CUE_SPEC.fullmatch(cue):
+                raise ValueError(f"requirement {self.id!r}: malformed cue {cue!r}")
+        for pattern in self.unless_text:
+            re.compile(pattern)
+        return self
+
+
+class TextCue(_Strict):
+    """A state's own cue: a pattern that marks wording the detectors do not."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z]{2}\.[a-z_]+$")]
+    pattern: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _compiles(self) -> TextCue:
+        re.compile(self.pattern)
         return self
 
 
@@ -93,6 +139,7 @@ class Jurisdiction(_Strict):
     summary: str = ""
     sources: list[Source] = Field(min_length=1)
     requirements: list[Requirement] = Field(min_length=1)
+    cues: list[TextCue] = Field(default_factory=list)
     examples: list[LegalExample] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -128,19 +175,141 @@ def load_jurisdiction(code: str) -> Jurisdiction:
 
 
 def check(
-    jurisdiction: Jurisdiction, card: Scorecard, findings: list[Finding]
+    jurisdiction: Jurisdiction,
+    card: Scorecard,
+    findings: list[Finding],
+    text: str | None = None,
 ) -> list[LegalFinding]:
+    """Check every requirement of a state. ``text``, the policy's whole text, lets the state's
+    own ``[[cues]]`` find sentences no detector marked; without it they read the findings."""
+    findings = [*findings, *_text_cues(jurisdiction, findings, text)]
     return [_check(jurisdiction, r, card, findings) for r in jurisdiction.requirements]
 
 
-def _evidence(finding: Finding) -> Evidence:
+_CUE_SPEC = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+(?:\[[a-z_]+(?:\+[a-z_]+)*\])?$")
+_SENTENCE_RE = re.compile(r"[^\n.;]+(?:[.;]|$)", re.MULTILINE)
+
+# Postal codes and names of the states, to tell which agencies in a portal's list of
+# agencies granted access belong to another state ("Acworth GA PD", "Florida Highway Patrol").
+_STATE_NAMES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
+    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
+    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
+    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire",
+    "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
+    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+}  # fmt: skip
+
+
+@functools.cache
+def _state_re(code: str) -> re.Pattern[str]:
+    name = _STATE_NAMES.get(code.upper(), code)
+    return re.compile(rf"(?<![A-Za-z]){code.upper()}(?![A-Za-z])|\b{re.escape(name)}\b")
+
+
+@functools.cache
+def _other_states_re(code: str) -> re.Pattern[str]:
+    others = [c for c in _STATE_NAMES if c != code.upper()]
+    names = [re.escape(_STATE_NAMES[c]) for c in others]
+    # "West Virginia" must not read as "Virginia", nor "Arkansas City" … as a state of its own
+    # when the home state's code is in the same entry (checked by the caller).
+    return re.compile(rf"(?<![A-Za-z])(?:{'|'.join(others)})(?![A-Za-z])|\b(?:{'|'.join(names)})\b")
+
+
+def _other_state_agencies(finding: Finding, home: str) -> list[str]:
+    """The agencies of another state in a list of agencies granted access."""
+    if "sharing.grant_list" not in finding.cues:
+        return []
+    listed = finding.text.split("\n", 1)[-1] if "\n" in finding.text else finding.text
+    found = []
+    for entry in listed.split(","):
+        entry = " ".join(entry.split())
+        if entry and not _state_re(home).search(entry) and _other_states_re(home).search(entry):
+            found.append(entry.rstrip("…"))
+    return found
+
+
+def _kinds(finding: Finding, home: str) -> set[str]:
+    kinds = {r.kind for r in finding.recipients}
+    if _other_state_agencies(finding, home):
+        kinds.add("other_state")
+    return kinds
+
+
+def _matches(spec: str, finding: Finding, home: str) -> bool:
+    cue, _, wanted = spec.partition("[")
+    if cue not in finding.cues:
+        return False
+    return not wanted or set(wanted.rstrip("]").split("+")) <= _kinds(finding, home)
+
+
+def _having(
+    specs: list[str], findings: list[Finding], home: str, unless: list[str] | None = None
+) -> list[tuple[str, Finding]]:
+    """(spec, finding) for each finding matching a spec, the specs' order first (the most
+    telling cue leads), then the document's order."""
+    found: list[tuple[str, Finding]] = []
+    seen: set[tuple[int, int]] = set()
+    for spec in specs:
+        for finding in sorted(findings, key=lambda f: f.start):
+            span = (finding.start, finding.end)
+            if span in seen or not _matches(spec, finding, home):
+                continue
+            if any(re.search(p, finding.text, re.IGNORECASE) for p in unless or []):
+                continue
+            seen.add(span)
+            found.append((spec, finding))
+    return found
+
+
+def _text_cues(
+    jurisdiction: Jurisdiction, findings: list[Finding], text: str | None
+) -> list[Finding]:
+    if not jurisdiction.cues:
+        return []
+    if text is not None:
+        spans = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if m.group().strip()]
+        pieces = [(text[a:b], a, b, None, None) for a, b in spans]
+    else:
+        unique = {(f.start, f.end): f for f in findings}
+        pieces = [(f.text, f.start, f.end, f.page, f.section) for f in unique.values()]
+    extra: list[Finding] = []
+    for cue in jurisdiction.cues:
+        pattern = re.compile(cue.pattern, re.IGNORECASE)
+        for piece, start, _end, page, section in pieces:
+            if pattern.search(piece):
+                quote = piece.strip()
+                offset = start + piece.index(quote) if quote else start
+                extra.append(Finding(topic="jurisdiction", text=quote, start=offset,
+                                     end=offset + len(quote), page=page, section=section,
+                                     cues=[cue.id]))
+    return extra
+
+
+def _evidence(finding: Finding, spec: str | None = None) -> Evidence:
+    rule = spec.partition("[")[0] if spec else next(iter(finding.cues), None)
     return Evidence(text=finding.text, start=finding.start, end=finding.end, page=finding.page,
-                    section=finding.section, rule=next(iter(finding.cues), None))
+                    section=finding.section, rule=rule)
+
+
+def _quote(spec: str, finding: Finding, home: str) -> str:
+    if spec.startswith("sharing.grant_list") and "other_state" in spec:
+        agencies = _other_state_agencies(finding, home)
+        more = " and others" if len(agencies) > 4 else ""
+        return f"The agencies it grants access include {', '.join(agencies[:4])}{more}"
+    return f"The policy says “{_short(finding.text)}”"
 
 
 def _check(
     jurisdiction: Jurisdiction, req: Requirement, card: Scorecard, findings: list[Finding]
 ) -> LegalFinding:
+    home = jurisdiction.id
+
     def result(status: str, message: str, evidence: list[Evidence] | None = None) -> LegalFinding:
         caveat = "" if req.verified else " (this requirement is not verified against the " \
             "statute's text: check it before relying on it)"
@@ -150,11 +319,18 @@ def _check(
             verified=req.verified, effective=req.effective,
         )
 
-    violations = [f for f in findings if set(req.violated_by) & set(f.cues)]
+    def falls_short(hits: list[tuple[str, Finding]]) -> LegalFinding:
+        spec, first = hits[0]
+        reason = req.reasons.get(spec) or req.reasons.get(spec.partition("[")[0])
+        why = f"this falls short because {reason}" if reason else "the statute does not allow this."
+        group = [f for s, f in hits if s == spec] or [first]
+        return result("violates", f"violates {req.statute}: {req.summary} "
+                      f"{_quote(spec, first, home)}: {why}",
+                      [_evidence(f, spec) for f in group[:3]])
+
+    violations = _having(req.violated_by, findings, home, req.unless_text)
     if violations:
-        return result("violates", f"violates {req.statute}: {req.summary} The policy says "
-                      f"otherwise: “{_short(violations[0].text)}”",
-                      [_evidence(f) for f in violations[:3]])
+        return falls_short(violations)
     if req.retention_max_days is not None:
         days = card.facts.retention_days
         retention = card.criterion("retention") if _has(card, "retention") else None
@@ -178,14 +354,24 @@ def _check(
         if got.level is not Level.MISSING and LEVEL_RANK[got.level] >= LEVEL_RANK[wanted]:
             return result("complies", f"complies with {req.statute}: {req.summary}",
                           got.evidence[:2])
-        status = "not_addressed" if got.level is Level.MISSING else "violates"
-        lead = "not addressed:" if status == "not_addressed" else "violates"
+        silent = got.level is Level.MISSING and not req.must_state
+        status = "not_addressed" if silent else "violates"
+        lead = "not addressed:" if silent else "violates"
         return result(status, f"{lead} {req.statute}: {req.summary} (the policy is "
                       f"{got.level.value} on {got.title.lower()})", got.evidence[:2])
-    satisfied = [f for f in findings if set(req.satisfied_by) & set(f.cues)]
+    if req.satisfied_by_fact is not None:
+        value = getattr(card.facts, req.satisfied_by_fact, None)
+        if value is not None:
+            criterion = req.satisfied_by_fact.split("_")[0]
+            quotes = card.criterion(criterion).evidence[:2] if _has(card, criterion) else []
+            return result("complies", f"complies with {req.statute}: {req.summary}", quotes)
+    satisfied = _having(req.satisfied_by, findings, home)
     if satisfied:
         return result("complies", f"complies with {req.statute}: {req.summary}",
-                      [_evidence(f) for f in satisfied[:2]])
+                      [_evidence(f, spec) for spec, f in satisfied[:2]])
+    shortfalls = _having(req.falls_short_by, findings, home, req.unless_text)
+    if shortfalls:
+        return falls_short(shortfalls)
     if req.must_state:
         return result("violates", f"violates {req.statute}: {req.summary} The policy does not "
                       "say so.")

@@ -39,7 +39,7 @@ def audit_text(
     card.loopholes = find_loopholes(doc, source)
     if state is not None:
         card.jurisdiction = state.id.upper()
-        card.legal_findings = check(state, card, findings)
+        card.legal_findings = check(state, card, findings, text=source.text)
     return card
 
 
