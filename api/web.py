@@ -50,14 +50,13 @@ PAGE_HEADERS = {
 
 @functools.cache
 def environment() -> Environment:
-    env = Environment(
+    return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -82,10 +81,10 @@ def html_errors(request: Request, status: int, detail: str) -> HTMLResponse | No
     return error_page(status, detail) if wants_html(request) else None
 
 
+@functools.cache
 def _states() -> list[tuple[str, str]]:
-    states = []
-    for code in available_jurisdictions():
-        states.append((code.upper(), load_jurisdiction(code).name))
+    """(code, name) of every encoded state, by name, for the form's choice."""
+    states = [(code.upper(), load_jurisdiction(code).name) for code in available_jurisdictions()]
     return sorted(states, key=lambda item: item[1])
 
 
@@ -121,13 +120,14 @@ def _notice(request: Request) -> str | None:
     return None
 
 
-def _delete_token(request: Request, audit_id: str) -> str | None:
+def _delete_token(request: Request) -> str | None:
+    # The cookie is scoped to the audit's own path, so it is this audit's token.
     return request.cookies.get(DELETE_COOKIE) or None
 
 
-def _owns(request: Request, audit_id: str, token_hash: str) -> bool:
-    token = _delete_token(request, audit_id)
-    return bool(token) and secrets.compare_digest(hash_token(token or ""), token_hash)
+def _owns(request: Request, token_hash: str) -> bool:
+    token = _delete_token(request)
+    return token is not None and secrets.compare_digest(hash_token(token), token_hash)
 
 
 def build_web_router(settings: Settings) -> APIRouter:
@@ -206,7 +206,7 @@ def build_web_router(settings: Settings) -> APIRouter:
             audit=audit,
             permalink=str(request.url_for("scorecard", audit_id=audit_id)),
             existing=bool(request.query_params.get("existing")),
-            can_delete=_owns(request, audit_id, audit.delete_token_hash),
+            can_delete=_owns(request, audit.delete_token_hash),
         )
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -230,7 +230,7 @@ def build_web_router(settings: Settings) -> APIRouter:
     @router.post("/audits/{audit_id}/delete")
     def delete(audit_id: str, request: Request) -> Response:
         service: AuditService = request.app.state.service
-        token = _delete_token(request, audit_id)
+        token = _delete_token(request)
         if not token:
             return error_page(
                 403,
