@@ -97,6 +97,43 @@ def test_levels(rubric, text: str, expected: str) -> None:
     assert level(rubric, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "exception"),
+    [
+        ("ALPR searches shall be audited quarterly except with the approval of the Chief.",
+         "except with the approval of the Chief."),
+        ("ALPR searches shall be audited quarterly, unless approved by a supervisor.",
+         "unless approved by a supervisor."),
+    ],
+)
+def test_approval_exception_is_a_qualified_partial(rubric, text: str, exception: str) -> None:
+    result = audit_text(source_of(text), rubric).criterion("audits")
+    assert result.level.value == "partial"
+    assert result.rule == "elements.qualified"
+    assert exception in result.explanation and "a fixed schedule" in result.explanation
+    assert result.evidence[0].text == text
+
+
+def test_approval_exception_keeps_an_otherwise_complete_policy_from_strong(rubric) -> None:
+    text = ("ALPR searches shall be audited quarterly unless approved by a supervisor, and an "
+            "independent firm shall audit them every two years. ALPR data shall never be used for "
+            "facial recognition.")
+    result = audit_text(source_of(text), rubric).criterion("audits")
+    assert result.level.value == "partial"
+    assert "unless approved by a supervisor" in result.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ALPR searches shall be audited quarterly except as required by law.",
+        "ALPR searches shall be audited quarterly unless a commander authorizes otherwise.",
+    ],
+)
+def test_law_and_blanket_waivers_still_swallow(rubric, text: str) -> None:
+    assert level(rubric, text) == "weak"
+
+
 def test_heading_counts_as_trigger(rubric) -> None:
     text = "7.2 AUDITS\n(a) ALPR queries are reviewed monthly by the records unit."
     card = audit_text(source_of(text), rubric)

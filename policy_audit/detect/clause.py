@@ -132,3 +132,213 @@ def read_clause(text: str, key_start: int, key_end: int) -> Reading:
         exceptions=tuple(exceptions),
         exception_kinds=tuple(exception_kinds(exceptions)),
     )
+
+
+# --------------------------------------------------------------------------- scoped reading
+# Added for the generic ``elements`` detector. The functions above read a fixed window
+# before the key and stop at every "and"/"or", so a modal never reaches the second verb of
+# "shall log in ... and record a reason". These read the whole clause instead: a modal
+# governs every verb coordinated with it, until a boundary (";", ":", "unless", "except",
+# "but", ...) or a new clause (a conjunction followed by its own finite verb or modal).
+
+COORDINATED = "coordinated"  # a modal reaching past "and"/"or" or beyond the old window
+MAY_ONLY = "may-only"  # "may only", "may be used only", "Only X may": a restriction
+MODAL_AFTER = "modal-after"  # the key is the subject: "face recognition will not be used"
+MODAL_BEFORE = "modal-before"
+PLAIN_FACT = "fact"
+
+_SCOPE_BOUNDARY_RE = re.compile(
+    r"(?i)[;!?]|:(?!\d)|\b(?:unless|except|excepting|provided\s+(?:that|however)|however|"
+    r"whereas|although|but)\b"
+)
+# Every modal, negated contractions included ("cannot", "won't"), for scoped reading.
+_SCOPED_MODAL_RE = re.compile(
+    r"(?i)\b(?:(?P<neg>cannot|can't|won't|shan't|mustn't|shouldn't)|(?P<mand>shall|must|will|"
+    r"is\s+required\s+to|are\s+required\s+to|has\s+to|have\s+to|agrees?\s+to)|(?P<may>may|can)|"
+    r"(?P<adv>should|could|might|is\s+permitted\s+to|are\s+permitted\s+to|is\s+authorized\s+to|"
+    r"are\s+authorized\s+to|is\s+allowed\s+to|are\s+allowed\s+to))\b(?!\s+\d)"
+)
+# Used with ``.match(text, pos)``, which anchors at ``pos`` (a "^" would not).
+_MODAL_NOT_RE = re.compile(r"(?i)\s*(?:not|never)\b")
+# A conjunction or relative word that opens a new clause: it has its own finite verb or
+# modal within a few words ("and all queries are logged", "and supervisors may review").
+_CLAUSE_BREAK_RE = re.compile(
+    r"(?i)\b(?:and|or|but|then|thereafter|which|who|whereas|while|that)\b[\s,]+"
+    r"(?:[\w'’-]+[\s,]+){0,5}?(?:is|are|was|were|has|have|had|does|do|did|shall|must|will|"
+    r"may|should|can|could|might|would|cannot)\b"
+)
+_COORDINATOR_RE = re.compile(r"(?i)\b(?:and|or|as\s+well\s+as)\b|,")
+_RESTRICTIVE_RE = re.compile(
+    r"(?i)(?<!\bnot\s)(?<!\bif\s)(?<!\bthe\s)\b(?:only|solely|exclusively)\b"
+)
+_FACT_NEGATED_AFTER_RE = re.compile(
+    r"(?i)^[\s,]*(?:[\w'’()-]+[\s,]+){0,8}?(?:is|are|was|were|does|do)\s+(?:not|never)\b"
+)
+_NOT_SUBJECT_RE = re.compile(r"(?i)\b(?:is|are|was|were|has|have|had|that|which|who|whom|whose)\b")
+# "may (not) be the owner", "might be a match": a copula before a noun phrase, not a rule.
+_EPISTEMIC_RE = re.compile(
+    r"(?i)(?:\s+(?:not|never))?\s+be\s+(?:the|a|an|any|his|her|their|its|some|in|on|at|able|"
+    r"possible|true|false|accurate|inaccurate|correct|incorrect|wrong|different|mistaken)\b"
+)
+_PROHIBITED_AFTER_RE = re.compile(
+    r"(?i)^[^,]{0,40}\b(?:is|are)\s+(?:strictly\s+)?(?:prohibited|forbidden|"
+    r"not\s+(?:permitted|allowed|authorized))\b"
+)
+
+
+@dataclass(frozen=True)
+class ScopedReading:
+    """How the verb phrase holding a key is governed, and which rule said so."""
+
+    modality: str  # MANDATORY, DISCRETIONARY or FACT
+    negated: bool
+    rule: str  # MODAL_BEFORE, COORDINATED, MAY_ONLY, MODAL_AFTER or PLAIN_FACT
+    modal: str | None = None  # the governing modal as written ("shall", "may ... only")
+
+
+def scope_start(text: str, key: int) -> int:
+    """Where the clause holding ``key`` begins: after the last boundary before it."""
+    start = 0
+    for match in _SCOPE_BOUNDARY_RE.finditer(text, 0, key):
+        start = match.end()
+    return start
+
+
+def scope_end(text: str, key: int) -> int:
+    """Where the clause holding ``key`` ends: at the next boundary, or the text's end."""
+    match = _SCOPE_BOUNDARY_RE.search(text, key)
+    return match.start() if match else len(text)
+
+
+def _modal_kind(match: re.Match[str], text: str) -> tuple[str, bool]:
+    """(modality, negated) of one modal: "may not" and "cannot" forbid, so they bind."""
+    negated = bool(match["neg"]) or bool(_MODAL_NOT_RE.match(text, match.end()))
+    if match["neg"]:
+        advisory = match["neg"].lower() == "shouldn't"
+        return (DISCRETIONARY if advisory else MANDATORY), True
+    if match["mand"]:
+        return MANDATORY, negated
+    if match["may"] and negated:
+        return MANDATORY, True  # "may not", "can not": a prohibition, not a permission
+    return DISCRETIONARY, negated
+
+
+def _negated_in(text: str, spans: list[tuple[int, int]]) -> bool:
+    joined = " ".join(text[a:b] for a, b in spans if b > a)
+    return bool(_NEGATION_RE.search(_NEGATION_NOISE_RE.sub(" ", joined)))
+
+
+def _is_restrictive(text: str, start: int, modal: re.Match[str], key: int) -> bool:
+    """A "may"/"can" that limits: "may only", "may be used only by", "Only X may"."""
+    following = _SCOPED_MODAL_RE.search(text, modal.end(), scope_end(text, key))
+    end = following.start() if following else scope_end(text, max(key, modal.end()))
+    if re.search(r"(?i)\bdiscretion", text[start:end]):
+        return False  # "may, at its discretion and only when asked" still permits
+    return bool(_RESTRICTIVE_RE.search(text, start, end))
+
+
+def _governing_modal(text: str, start: int, key: int) -> re.Match[str] | None:
+    """The nearest modal before ``key`` in its clause, unless a new clause intervenes."""
+    modals = list(_SCOPED_MODAL_RE.finditer(text, start, key))
+    if not modals:
+        return None
+    modal = modals[-1]
+    limit = scope_end(text, key)
+    for brk in _CLAUSE_BREAK_RE.finditer(text, modal.end(), limit):
+        if brk.start() < key:
+            return None
+    return modal
+
+
+def _subject_start(text: str, start: int, modal: re.Match[str]) -> int:
+    """Where the governing modal's own subject begins (after an earlier modal's clause)."""
+    earlier = list(_SCOPED_MODAL_RE.finditer(text, start, modal.start()))
+    if not earlier:
+        return start
+    joins = list(re.finditer(r"(?i)\b(?:and|or)\b|,", text[: modal.start()]))
+    joins = [j for j in joins if j.start() >= earlier[-1].end()]
+    return joins[-1].start() if joins else modal.start()
+
+
+def _read_modal(text: str, start: int, modal: re.Match[str], key: int, after: bool
+                ) -> ScopedReading:
+    modality, negated = _modal_kind(modal, text)
+    rule = MODAL_AFTER if after else MODAL_BEFORE
+    words = " ".join(modal.group(0).lower().split())
+    if modality == DISCRETIONARY and modal["may"] and _is_restrictive(text, start, modal, key):
+        modality, rule, words = MANDATORY, MAY_ONLY, f"{words} ... only"
+    elif not after and (key - modal.end() > 60
+                        or _COORDINATOR_RE.search(text, modal.end(), key)):
+        rule = COORDINATED
+    return ScopedReading(modality, negated, rule, words)
+
+
+def read_scoped(text: str, key_start: int, key_end: int) -> ScopedReading:
+    """Modality and negation of the verb phrase holding ``text[key_start:key_end]``.
+
+    A modal before the key governs it across coordination ("shall log in ... and record a
+    reason"); when none does and the key is the subject, the modal after it does ("face
+    recognition will not be used"); otherwise the clause states a fact.
+    """
+    start = scope_start(text, key_start)
+    modal = _governing_modal(text, start, key_start)
+    if modal is not None:
+        reading = _read_modal(text, start, modal, key_start, after=False)
+        subject = _subject_start(text, start, modal)
+        negated = reading.negated or _negated_in(text, [(subject, key_start)])
+        after = text[key_end : scope_end(text, key_end)]
+        negated = negated or bool(_PROHIBITED_AFTER_RE.match(after))
+        return _with_negation(reading, modal, negated)
+    after = _modal_after(text, start, key_start, key_end)
+    if after is not None:
+        return after
+    return _read_fact(text, start, key_start, key_end)
+
+
+def _modal_after(text: str, start: int, key_start: int, key_end: int) -> ScopedReading | None:
+    """The predicate of a subject key: "Images of occupants shall not be captured"."""
+    end = scope_end(text, key_end)
+    modal = _SCOPED_MODAL_RE.search(text, key_end, end)
+    if modal is None:
+        return None
+    between = text[key_end : modal.start()]
+    # A finite verb or a relative word between them means the modal is not the key's own
+    # predicate ("action that may include termination").
+    if len(between.split()) > 12 or _NOT_SUBJECT_RE.search(between):
+        return None
+    if _EPISTEMIC_RE.match(text, modal.end()):
+        return None  # "the driver may not be the registered owner" states no rule
+    reading = _read_modal(text, start, modal, key_start, after=True)
+    tail = _MODAL_NOT_RE.match(text, modal.end())
+    spans = [(start, key_start), (key_end, tail.end() if tail else modal.end())]
+    return _with_negation(reading, modal, reading.negated or _negated_in(text, spans))
+
+
+def _with_negation(reading: ScopedReading, modal: re.Match[str], negated: bool
+                   ) -> ScopedReading:
+    # "No officer may ..." forbids as firmly as "may not": a negated "may" binds.
+    modality = MANDATORY if negated and modal["may"] else reading.modality
+    return ScopedReading(modality, negated, reading.rule, reading.modal)
+
+
+def _read_fact(text: str, start: int, key_start: int, key_end: int) -> ScopedReading:
+    """No modal governs: a statement of practice, negated before or right after the key."""
+    # Clip at the last clause break so "X shall not ..., and records are kept" is not negated.
+    for brk in _CLAUSE_BREAK_RE.finditer(text, start, key_start):
+        start = brk.start()
+    negated = negated_around(text[start:], key_start - start, key_end - start)
+    after = text[key_end : scope_end(text, key_end)]
+    negated = negated or bool(_FACT_NEGATED_AFTER_RE.match(after))
+    return ScopedReading(FACT, negated, PLAIN_FACT)
+
+
+def read_lead_in(text: str) -> ScopedReading | None:
+    """What a lead-in ("The operator shall:", "Data shall not be used for:") passes to the
+    list items that complete it; None when it carries no modal and no negation."""
+    body = text.rstrip().rstrip(":").rstrip()
+    if not body:
+        return None
+    reading = read_scoped(body, len(body), len(body))
+    if reading.modality == FACT and not reading.negated:
+        return None
+    return reading

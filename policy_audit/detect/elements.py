@@ -5,8 +5,17 @@ Each such criterion brings its own trigger words, element patterns and loophole 
 sentences that use a criterion's trigger words (a sentence under a heading or label that
 uses them counts too); only those sentences are searched for the patterns. Each finding
 says which elements a sentence states firmly (``element.<id>``), which only softly
-(``element.<id>.soft``: "should", "may", a swallowing exception, the wrong polarity) and
-which loopholes it contains (``loophole.<id>``).
+(``element.<id>.soft``: "should", "may", a swallowing exception, the wrong polarity), which
+only with an approval exception (``element.<id>.qualified``: "unless approved by a
+supervisor"; the exception is kept in the finding's ``exceptions``) and which loopholes it
+contains (``loophole.<id>``). When a reading rule beyond the plain one decided an element,
+a cue ``element.<id>.via-<rule>`` says which (coordinated, may-only, modal-after, lead-in,
+heading), so every judgement can be traced.
+
+Reading is scoped to the clause (``clause.read_scoped``): a modal governs every verb
+coordinated with it; "may only" restricts; a key in subject position takes the modal after
+it. List items complete their lead-in ("The operator shall:", "Data shall not be used for:")
+and are read under their heading ("Prohibited Uses", "What's Not Detected").
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spacy.matcher import PhraseMatcher
@@ -21,16 +31,62 @@ from spacy.tokens import Doc
 
 from ..models import Finding
 from ..segment import get_nlp
-from .clause import DISCRETIONARY, exception_kinds, read_clause
+from .clause import (
+    DISCRETIONARY,
+    EXCEPTION_RE,
+    PLAIN_FACT,
+    ScopedReading,
+    exception_kinds,
+    read_lead_in,
+    read_scoped,
+    scope_start,
+)
 from .common import PROHIBITED_CONTEXT_RE, in_prohibited_list, make_finding
 
 if TYPE_CHECKING:
     from ..rubric import Criterion, ElementSpec
+    from ..segment import Line
     from . import Clause
 
 # Exceptions that leave an element standing; any other kind ("as permitted by law", "with
 # the Chief's approval") can swallow it.
 _HARMLESS_EXCEPTIONS = frozenset({"judicial", "evidence", "statute"})
+# An approval exception ("unless approved by a supervisor") leaves the element standing but
+# qualified: it is reported as such rather than dropped.
+_QUALIFYING_EXCEPTIONS = frozenset({"approval"})
+# "unless a commander authorizes otherwise", "unless otherwise approved": the approver may set
+# the rule aside altogether, so the exception swallows it (as the rubric's examples say).
+_BLANKET_WAIVER_RE = re.compile(r"(?i)\botherwise\b|\bat\s+(?:the|his|her|their)\s+"
+                                r"(?:sole\s+)?discretion\b")
+# A heading or label saying what is NOT done ("What's Not Detected", "Information not
+# collected", "Uses not permitted"): its items are statements that the thing is not done.
+_NEGATIVE_HEADING_RE = re.compile(
+    r"(?i)\b(?:not|never|no)\b[\s-]+(?:\w+\s+){0,2}?(?:collect\w*|captur\w*|detect\w*|"
+    r"record\w*|stor(?:e|ed|ing)|retain\w*|gather\w*|permitted|allowed|authori[sz]ed|used?|"
+    r"shared?|sold|track\w*|identif\w*|monitor\w*|do(?:es)?)\b|\b(?:does|do|will)\s+not\b|"
+    r"\b(?:prohibit\w*|forbidden|disallowed)\b"
+)
+# How far back a list item looks for the lead-in line it completes.
+_MAX_ITEMS_BACK = 40
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What frames a clause: the line its list hangs from and the headings it sits under."""
+
+    lead_in: str | None  # a line ending in ":" that the clause completes ("The operator shall:")
+    head: str | None  # the line a list hangs from: a lead-in, or a short heading-like line
+    negative_heading: bool  # under "Prohibited Uses", "What's Not Detected" and the like
+
+
+@dataclass(frozen=True)
+class _State:
+    """One element's reading in one clause: its cue suffix, the rules that fired, and the
+    approval exception that qualifies it (if any)."""
+
+    suffix: str  # "" firm, ".qualified", ".soft"
+    rules: tuple[str, ...] = ()
+    exception: str | None = None
 
 
 @functools.lru_cache(maxsize=32)
@@ -64,8 +120,10 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
         index = bisect.bisect_right(starts, doc[token_start].idx) - 1
         if index >= 0:
             marked[strings[match_id]].add(index)
-    # Headings and labels repeat over many sentences: test each distinct one once.
+    contexts = [_context_of(clause) for clause in clauses]
+    # Headings, labels and lead-ins repeat over many sentences: test each distinct one once.
     headings = {t for c in clauses for t in (c.section, c.label) if t is not None}
+    headings |= {c.head for c in contexts if c.head is not None}
     findings: list[Finding] = []
     for criterion in wanted:
         spec = criterion.detect
@@ -73,50 +131,161 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
         pattern = _heading_re(tuple(spec.triggers))
         on_topic = {h for h in headings if pattern.search(h)}
         for index, clause in enumerate(clauses):
-            under = clause.section in on_topic or clause.label in on_topic
+            context = contexts[index]
+            frames = (clause.section, clause.label, context.head)
+            under = any(f in on_topic for f in frames if f is not None)
             if index not in marked[criterion.id] and not under:
                 continue
-            context = f"{clause.text} {clause.section or ''}"
-            if spec.about is not None and not _compiled(spec.about).search(context):
+            if spec.about is not None and not _compiled(spec.about).search(
+                _about_text(clause, context)
+            ):
                 continue
-            finding = _read(clause, criterion)
+            finding = _read(clause, criterion, context)
             if finding is not None:
                 findings.append(finding)
     return findings
 
 
-def _read(clause: Clause, criterion: Criterion) -> Finding | None:
+def _about_text(clause: Clause, context: _Context) -> str:
+    """The clause read with what frames it: a bare item under "Prohibited Uses" or after
+    "ALPR data shall not be used for:" is about what its heading or lead-in says."""
+    # Labels frame list items only: a label line's own "label" is just the previous key of a
+    # key/value page, and a body sentence can sit far below a label it has nothing to do with.
+    label = clause.label if clause.line.kind == "item" else None
+    frames = (clause.section, label, context.head)
+    return " ".join([clause.text, *(f for f in frames if f)])
+
+
+def _context_of(clause: Clause) -> _Context:
+    head = _list_head(clause)
+    lead_in = head.text if head is not None and head.text.rstrip().endswith(":") else None
+    if head is not None and lead_in is None and not _is_heading_like(head):
+        head = None
+    frames = [t for t in (clause.label, clause.section) if t]
+    if head is not None:
+        frames.append(head.text)
+    negative = any(_NEGATIVE_HEADING_RE.search(t) for t in frames)
+    return _Context(lead_in, head.text if head is not None else None, negative)
+
+
+def _is_heading_like(line: Line) -> bool:
+    """A short line without sentence punctuation ("What is not collected") heads its list."""
+    text = line.text.strip()
+    return line.kind != "item" and len(text.split()) <= 9 and not text.endswith((".", ";", ","))
+
+
+def _list_head(clause: Clause) -> Line | None:
+    """The line a list item hangs from (walking back over sibling items), or, for the line
+    right after a lead-in, that lead-in."""
+    if clause.line.kind != "item":
+        if clause.start != clause.line.start:
+            return None  # a later sentence of a body line stands on its own
+        previous = clause.neighbour(-1)
+        ends = previous is not None and previous.text.rstrip().endswith(":")
+        return previous if ends else None
+    for step in range(1, _MAX_ITEMS_BACK + 1):
+        line = clause.neighbour(-step)
+        if line is None or line.kind != "item":
+            return line
+    return None
+
+
+def _read(clause: Clause, criterion: Criterion, context: _Context) -> Finding | None:
     spec = criterion.detect
     assert spec is not None
     text = clause.text
     if text.rstrip().endswith("?"):
         return None
     cues: list[str] = []
+    exceptions: list[str] = []
     for element in spec.elements:
-        state = _element_state(clause, element)
-        if state is not None:
-            cues.append(f"element.{element.id}{state}")
+        state = _element_state(clause, element, context)
+        if state is None:
+            continue
+        cues.append(f"element.{element.id}{state.suffix}")
+        cues += [f"element.{element.id}.via-{rule}" for rule in state.rules]
+        if state.exception is not None and state.exception not in exceptions:
+            exceptions.append(state.exception)
     cues += [f"loophole.{lh.id}" for lh in spec.loopholes if _compiled(lh.pattern).search(text)]
-    return make_finding(clause, criterion.id, cues or ["addressed"])
+    # Evidence names the first cue as its rule: keep an element or loophole cue first.
+    cues.sort(key=lambda cue: ".via-" in cue)
+    finding = make_finding(clause, criterion.id, cues or ["addressed"])
+    finding.exceptions = exceptions
+    return finding
 
 
-def _element_state(clause: Clause, element: ElementSpec) -> str | None:
-    """"" when stated firmly, ".soft" when only softly, None when absent."""
+def _element_state(clause: Clause, element: ElementSpec, context: _Context) -> _State | None:
+    """How firmly the clause states the element, or None when it does not mention it."""
     text = clause.text
     matches = list(_compiled(element.pattern).finditer(text))
     if not matches:
         return None
     if element.require == "any":
-        return ""
+        return _State("")
     prohibiting = in_prohibited_list(clause) or bool(PROHIBITED_CONTEXT_RE.search(text))
+    best = _State(".soft")
     for match in matches:
-        reading = read_clause(text, match.start(), match.end())
-        swallowed = any(k not in _HARMLESS_EXCEPTIONS for k in exception_kinds(
-            list(reading.exceptions)))
-        if swallowed or (reading.modality == DISCRETIONARY and not reading.negated):
+        reading, rules = _reading(clause, match, context)
+        prohibited = prohibiting or (context.negative_heading and "lead-in" not in rules)
+        if not _binding(reading, element.require, prohibited):
             continue
-        if element.require == "ban" and (reading.negated or prohibiting):
-            return ""
-        if element.require == "firm" and not reading.negated:
-            return ""
-    return ".soft"
+        if element.require == "ban" and not reading.negated and context.negative_heading:
+            rules = (*rules, "heading")
+        swallowing, qualifying = _exceptions(text, match.end())
+        if swallowing:
+            continue
+        if qualifying is None:
+            return _State("", rules)
+        if best.suffix == ".soft":
+            best = _State(".qualified", rules, qualifying)
+    return best
+
+
+def _binding(reading: ScopedReading, require: str, prohibited: bool) -> bool:
+    """Whether the reading states the element in binding terms with the right polarity."""
+    if reading.modality == DISCRETIONARY:
+        return False  # "should", "may" (but "may not", "may only" read as binding)
+    if require == "ban":
+        return reading.negated or prohibited
+    return not reading.negated
+
+
+def _reading(clause: Clause, match: re.Match[str], context: _Context
+             ) -> tuple[ScopedReading, tuple[str, ...]]:
+    """The scoped reading of one match; a bare list item takes its lead-in's modality."""
+    text = clause.text
+    reading = read_scoped(text, match.start(), match.end())
+    if reading.rule != PLAIN_FACT:
+        rules = () if reading.rule == "modal-before" else (reading.rule,)
+        return reading, rules
+    lead = _inline_lead_in(text, match.start())
+    if lead is None and context.lead_in is not None:
+        lead = read_lead_in(context.lead_in)
+    if lead is None:
+        return reading, ()
+    # The item completes the lead-in: "shall not be used for:" + "immigration enforcement".
+    return ScopedReading(lead.modality, lead.negated or reading.negated, "lead-in",
+                         lead.modal), ("lead-in",)
+
+
+def _inline_lead_in(text: str, key: int) -> ScopedReading | None:
+    """A lead-in inside the sentence: "The operator shall: (a) log in; (b) record ..."."""
+    colon = text.rfind(":", 0, key)
+    if colon < 0 or text[colon + 1 : colon + 2].isdigit():
+        return None
+    return read_lead_in(text[scope_start(text, colon) : colon])
+
+
+def _exceptions(text: str, key_end: int) -> tuple[bool, str | None]:
+    """(an exception swallows the element, the approval exception that qualifies it)."""
+    qualifying = None
+    for found in EXCEPTION_RE.finditer(text, key_end):
+        if re.search(r"(?i)\bonly\s+$", text[: found.start()]):
+            continue  # "only with the approval of" is a requirement, not an exception
+        phrase = re.split(r"(?<=[.;])\s", text[found.start() :], maxsplit=1)[0][:200].strip()
+        kind = exception_kinds([phrase])[0]
+        if kind in _QUALIFYING_EXCEPTIONS and not _BLANKET_WAIVER_RE.search(phrase):
+            qualifying = qualifying or phrase
+        elif kind not in _HARMLESS_EXCEPTIONS:
+            return True, None
+    return False, qualifying

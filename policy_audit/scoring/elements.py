@@ -7,8 +7,10 @@ strong policy states (each a pattern, required in firm language or as a ban), an
 - missing: no clause is about the criterion;
 - weak: a loophole is present (it decides, as the weaker reading), or the criterion is
   addressed but no element is stated firmly ("should", "may", or swallowed by an exception);
-- strong: every element is stated firmly;
-- partial: at least ``partial_min`` elements are, but not all.
+- strong: every element is stated firmly, none only under an approval exception;
+- partial: at least ``partial_min`` elements are stated firmly or qualified by an approval
+  exception ("unless approved by a supervisor"), but not all firmly. A qualified element is
+  named in the explanation with its exception quoted: it stands, but someone can waive it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..models import Finding, Level
 from .verdict import Verdict, quote, unique
 
 if TYPE_CHECKING:
-    from ..rubric import Criterion
+    from ..rubric import Criterion, ElementSpec
 
 
 def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdict:
@@ -32,9 +34,12 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
                        f"The policy does not address this ({criterion.title.lower()}).")
     firm = {e.id: _with(mine, f"element.{e.id}") for e in spec.elements}
     soft = {e.id: _with(mine, f"element.{e.id}.soft") for e in spec.elements}
+    qualified = {e.id: _with(mine, f"element.{e.id}.qualified") for e in spec.elements}
     present = [e for e in spec.elements if firm[e.id]]
-    absent = [e for e in spec.elements if not firm[e.id]]
+    hedged = [e for e in spec.elements if not firm[e.id] and qualified[e.id]]
+    absent = [e for e in spec.elements if not firm[e.id] and not qualified[e.id]]
     evidence = unique(f for e in present for f in firm[e.id][:1])
+    hedged_evidence = unique(f for e in hedged for f in qualified[e.id][:1])
     for loophole in spec.loopholes:
         found = _with(mine, f"loophole.{loophole.id}")
         if found:
@@ -46,7 +51,7 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
                 f"{loophole.why}",
                 unique([found[0], *evidence])[:4], conflicts,
             )
-    if not absent:
+    if not absent and not hedged:
         return Verdict(
             Level.STRONG, "elements.all-firm",
             "The policy firmly states every element: "
@@ -54,6 +59,8 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
             evidence,
         )
     missing_text = ", ".join(e.label for e in absent)
+    if hedged and len(present) + len(hedged) >= spec.partial_min:
+        return _qualified(present, hedged, absent, firm, qualified, evidence + hedged_evidence)
     if len(present) >= spec.partial_min:
         return Verdict(
             Level.PARTIAL, "elements.some-firm",
@@ -71,6 +78,29 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
         f"The policy touches on this ({quote(mine[0], 120)}) but states none of: {missing_text}.",
         mine[:2],
     )
+
+
+def _qualified(
+    present: list[ElementSpec],
+    hedged: list[ElementSpec],
+    absent: list[ElementSpec],
+    firm: dict[str, list[Finding]],
+    qualified: dict[str, list[Finding]],
+    evidence: list[Finding],
+) -> Verdict:
+    """Partial: some elements stand only under an approval exception, quoted in the reason."""
+    parts = []
+    if present:
+        parts.append(f"The policy states {', '.join(e.label for e in present)} "
+                     f"({quote(firm[present[0].id][0], 100)}).")
+    for element in hedged:
+        finding = qualified[element.id][0]
+        exception = finding.exceptions[0] if finding.exceptions else "an approval exception"
+        parts.append(f"It states {element.label} only subject to an approval exception "
+                     f"(“{exception}”: {quote(finding, 100)}), so it can be waived.")
+    if absent:
+        parts.append(f"It does not state {', '.join(e.label for e in absent)}.")
+    return Verdict(Level.PARTIAL, "elements.qualified", " ".join(parts), unique(evidence)[:4])
 
 
 def _with(findings: list[Finding], cue: str) -> list[Finding]:
