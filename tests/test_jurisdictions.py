@@ -34,7 +34,7 @@ def test_each_state_has_a_passing_and_a_failing_example(code: str) -> None:
 @pytest.mark.parametrize(("code", "index"), EXAMPLES)
 def test_example_gets_its_status(code: str, index: int) -> None:
     example = load_jurisdiction(code).examples[index]
-    card = audit_text(source_of(example.text), "core", jurisdiction=code)
+    card = audit_text(source_of(example.text), "comprehensive", jurisdiction=code)
     finding = next(f for f in card.legal_findings if f.requirement == example.requirement)
     assert finding.status == example.status, f"{finding.message}\n  text: {example.text!r}"
     assert finding.statute in finding.message
