@@ -218,6 +218,45 @@ def test_html_blocks_scripts_and_deep_nesting() -> None:
     ]
 
 
+def test_html_definition_terms_and_values_stay_apart() -> None:
+    """A <dd> value that runs long must not swallow the next <dt> label (nor the label its
+    value): every block element ends a paragraph."""
+    page = (
+        "<html><body><dl>"
+        "<dt>Cameras in service</dt><dd>12</dd>"
+        "<dt>Alert sources</dt><dd>State stolen-car file, regional warrant list, missing "
+        "person bulletins and local case lists</dd>"
+        "<dt>Uses not allowed</dt><dd><ul><li>Deportation work</li><li>Private use</li></ul></dd>"
+        "</dl><table><tr><th>Days kept</th><td>45</td></tr></table></body></html>"
+    )
+    source = read_document(page.encode(), name="portal.html")
+    assert source.text.split("\n") == [
+        "Cameras in service",
+        "12",
+        "Alert sources",
+        "State stolen-car file, regional warrant list, missing person bulletins and local "
+        "case lists",
+        "Uses not allowed",
+        "• Deportation work",
+        "• Private use",
+        "Days kept",
+        "45",
+    ]
+
+
+def test_html_line_break_is_a_soft_break() -> None:
+    """<br> inside a paragraph is a line break, not a block end: a wrapped sentence rejoins."""
+    page = (
+        "<html><body><p>Scans that match no alert are erased from the system<br>"
+        "within two weeks of capture.</p><p>Next paragraph.</p></body></html>"
+    )
+    source = read_document(page.encode(), name="page.html")
+    assert source.text.split("\n") == [
+        "Scans that match no alert are erased from the system within two weeks of capture.",
+        "Next paragraph.",
+    ]
+
+
 def test_markdown_markup_is_removed_but_structure_kept() -> None:
     text = (
         "# Oakdale ALPR Memo\n\n**Retention.** Data is kept for *one year*.\n\n"
@@ -279,3 +318,66 @@ def test_garbled_text_is_flagged() -> None:
     assert read_document(garbage.encode(), name="bad.txt").quality.garbled
     clean = " ".join(["Plate", "data", "shall", "be", "purged"] * 30)
     assert not read_document(clean.encode(), name="ok.txt").quality.garbled
+
+
+def test_wrap_is_judged_by_the_last_line_not_the_paragraph() -> None:
+    """A long paragraph whose last line is short and unpunctuated is not a wrap: the
+    capitalised line after it starts a new paragraph. A line that ran to the margin is."""
+    text = (
+        "Every operator finishes the reader course taught at the regional training center\n"
+        "before a first shift on the system\n"
+        "Supervisor Review Of Logs\n"
+        "Plate reads that match no hotlist entry are erased after fourteen days unless\n"
+        "Records Unit staff tag them as evidence in an open case.\n"
+    )
+    source = read_document(text.encode(), name="policy.txt")
+    assert source.text.split("\n") == [
+        "Every operator finishes the reader course taught at the regional training center "
+        "before a first shift on the system",
+        "Supervisor Review Of Logs",
+        "Plate reads that match no hotlist entry are erased after fourteen days unless "
+        "Records Unit staff tag them as evidence in an open case.",
+    ]
+
+
+def test_unwrap_tracks_the_last_joined_line() -> None:
+    from policy_audit.ingest.clean import RawLine, unwrap
+
+    lines = [RawLine(t, None) for t in (
+        "An unusually long opening line of body text that runs right up to the margin",
+        "and a short tail",
+        "Next Label",
+    )]
+    merged = unwrap(lines)
+    assert [p.text for p in merged] == [
+        "An unusually long opening line of body text that runs right up to the margin and a "
+        "short tail",
+        "Next Label",
+    ]
+    assert merged[0].last_line == len("and a short tail")
+
+
+def test_plain_text_label_after_a_long_value_starts_a_paragraph() -> None:
+    """A portal copied to text without blank lines: a long value line ran to the margin,
+    but the short label after it introduces a list, so it is not the value's continuation."""
+    text = (
+        "Alert sources\n"
+        "State stolen-car file, regional warrant list, missing person bulletins, local lists\n"
+        "Uses not allowed\n"
+        "• Deportation work\n"
+        "• Private use\n"
+        "Camera locations are chosen by the patrol commander after reviewing crash data\n"
+        "Shared with:\n"
+        "Eastbrook Police Department\n"
+    )
+    source = read_document(text.encode(), name="portal.txt")
+    assert source.text.split("\n") == [
+        "Alert sources",
+        "State stolen-car file, regional warrant list, missing person bulletins, local lists",
+        "Uses not allowed",
+        "• Deportation work",
+        "• Private use",
+        "Camera locations are chosen by the patrol commander after reviewing crash data",
+        "Shared with:",
+        "Eastbrook Police Department",
+    ]

@@ -31,32 +31,10 @@ SAMPLE_SUFFIXES = {".txt", ".md", ".html", ".pdf", ".docx"}
 RUNNING_HEADER = "Millbrook County Sheriff's Office Policy Manual"
 
 # (sample, criterion) -> what the engine gets wrong today. Remove an entry once it passes.
-KNOWN_ENGINE_GAPS: dict[tuple[str, str], str] = {
-    ("vendor-transparency.html", "immigration"): (
-        "HTML ingest joins <dd> 'NCIC ... lists' with the next <dt> 'Prohibited uses', so "
-        "the 'Immigration enforcement' item loses its label: missing"
-    ),
-    ("vendor-transparency.html", "reporting"): (
-        "HTML ingest joins the usage <dt>/<dd> pairs into one line; the live usage figures "
-        "are not read as a public report: missing"
-    ),
-    ("drafts/oakdale-draft-1.txt", "reporting"): (
-        "'This directive shall also be posted on the City website.' is not read as "
-        "publishing the policy ('directive' is not a name for it): partial"
-    ),
-    ("drafts/oakdale-draft-2.txt", "reporting"): (
-        "'This directive shall be posted on the City website.' is not read as publishing "
-        "the policy, leaving only the audits to the Chief: weak"
-    ),
-}
+KNOWN_ENGINE_GAPS: dict[tuple[str, str], str] = {}
 
 # (sample, criterion) -> evidence that is not verbatim today.
-KNOWN_EVIDENCE_GAPS: dict[tuple[str, str], str] = {
-    ("vendor-transparency.html", "sharing"): (
-        "the grant-list evidence joins the label line and the first list item with a space "
-        "('Agencies we share with • Fairview ...') where the text has a line break"
-    ),
-}
+KNOWN_EVIDENCE_GAPS: dict[tuple[str, str], str] = {}
 
 
 @functools.cache
@@ -203,14 +181,9 @@ RIVERTON_AUDIT = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "usage figures in the sentence after the one that publishes the annual report ('The "
-        "report shall state the number of ...') are not tied to that public report: partial"
-    ),
-)
 def test_report_figures_in_a_following_sentence_count() -> None:
+    """Usage figures in the sentence after the one that publishes the annual report ("The
+    report shall state the number of ...") belong to that public report."""
     card = _audit_variant(
         "riverton-pd-policy-462.txt",
         RIVERTON_REPORT,
@@ -224,7 +197,9 @@ def test_report_figures_in_a_following_sentence_count() -> None:
     strict=True,
     reason=(
         "an audit sentence that names a case number and 'every release of ALPR data' is quoted "
-        "as the sharing request/approval element, ahead of the real written-request clause"
+        "as the sharing request/approval element, ahead of the real written-request clause: "
+        "detect/sharing.py takes _PROCESS_RE ('case number', about the audited searches) from "
+        "anywhere in the sentence, not from the conjunct of the share word ('release')"
     ),
 )
 def test_sharing_process_evidence_ignores_audit_sentences() -> None:
@@ -238,14 +213,9 @@ def test_sharing_process_evidence_ignores_audit_sentences() -> None:
     assert all(e.section == "462.7 RELEASE OF ALPR DATA" for e in result.evidence)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the internal-only reporting evidence quotes the heading 'VII. AUDITS' instead of "
-        "paragraph A (memo with the findings to the Chief of Police)"
-    ),
-)
 def test_harbor_reporting_evidence_is_a_sentence() -> None:
+    """The internal-only evidence is paragraph A (a memo with the findings to the Chief of
+    Police), not the heading 'VII. AUDITS'."""
     result = card_of("harbor-city-mixed.txt").criterion("reporting")
     quotes = [e.text for e in result.evidence]
     assert "VII. AUDITS" not in quotes

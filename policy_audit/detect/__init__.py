@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -37,6 +38,14 @@ class Clause:
     text: str
     line_index: int
     lines: list[Line] = field(repr=False)
+    source: str = field(default="", repr=False)  # the whole document text
+    # The next sentence of the document (readers may need it: "The report shall state ...").
+    following: Clause | None = field(default=None, repr=False, compare=False)
+
+    def quote(self, start: int, end: int) -> str:
+        """The document's exact words from ``start`` to ``end`` (evidence must be verbatim:
+        a label and its value on the next line keep the line break between them)."""
+        return self.source[start:end]
 
     @property
     def line(self) -> Line:
@@ -85,7 +94,9 @@ def clauses_of(doc: Doc) -> list[Clause]:
             continue
         start = sent.start_char + (len(text) - len(text.lstrip()))
         index = max(0, bisect.bisect_right(line_starts, start) - 1)
-        clauses.append(Clause(start, start + len(stripped), stripped, index, lines))
+        clauses.append(Clause(start, start + len(stripped), stripped, index, lines, doc.text))
+    for clause, after in itertools.pairwise(clauses):
+        clause.following = after
     return clauses
 
 
@@ -115,6 +126,11 @@ def detect(
             findings.extend(reader(clauses[index]))
     if rubric is not None:
         findings.extend(detect_elements(doc, clauses, list(rubric.criteria)))
+    for finding in findings:
+        # Evidence is the document's exact words: a reader that joins a label line and its
+        # value ("Agencies we share with" + the list) must not put a space for the line
+        # break, or ``text[start:end] == evidence.text`` fails.
+        finding.text = text[finding.start : finding.end]
     if source is not None:
         for finding in findings:
             finding.page = source.page_at(finding.start)

@@ -3,12 +3,16 @@
 Cues:
 - ``reporting.public_figures``: usage figures made public (a public report, log or
   dashboard with numbers of scans, hits, searches; a portal's "Searches in the last 30
-  days" followed by a number; a public search audit)
+  days" followed by a number; a public search audit). The figures may be named in the
+  next sentence when it refers back to the report ("The report shall state the number of
+  …"); the evidence then runs through that sentence
 - ``reporting.public_report``: a periodic report that is public, figures not stated
 - ``reporting.policy_published``: the policy itself is posted or linked (not a vendor page)
 - ``reporting.oversight_report``: a report to a council, board, commission or legislature
 - ``reporting.summary``: a periodic summary of use with no stated audience
-- ``reporting.internal``: audits or reports that go only to command staff
+- ``reporting.internal``: audits, reports or findings memos that go only to command staff
+
+Headings ("VII. AUDITS") are never read as clauses: they name a topic and require nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ TRIGGERS = (
     "publicly", "transparency", "dashboard", "log", "audit", "audits", "audited", "statistics",
     "searches", "detected", "hits", "council", "commission", "legislature", "link", "policy",
     "summary", "http", "https", "www", "documentation", "committees", "commissioner",
+    "directive", "directives", "memo", "memos", "memorandum", "findings",
 )  # fmt: skip
 
 _USAGE_LABEL_RE = re.compile(
@@ -43,8 +48,10 @@ _PUBLIC_RE = re.compile(
     r"property|places?|databases?|entit\w+))|posted|publish(?:ed|es)?|website|web\s+site|homepage|"
     r"available\s+to\s+(?:the\s+)?(?:public|community|residents))\b"
 )
+# A memo with an audit's findings is a report too (not a "memorandum of understanding").
 _REPORT_RE = re.compile(r"(?i)\b(?:reports?|log|logs|dashboard|summary|summaries|statistics|"
-                        r"audits?|results)\b")  # fmt: skip
+                        r"audits?|results|findings|memos?|memorand(?:um|a)\b(?!\s+of\s+"
+                        r"(?:understanding|agreement)))\b")  # fmt: skip
 _FIGURES_RE = re.compile(
     r"(?i)\b(?:number\s+of|how\s+many|total|statistics|counts?|figures|aggregate|plates?\s+"
     r"(?:read|recorded|collected|scanned|captured)|hits|searches|queries|scans|reads|"
@@ -53,8 +60,9 @@ _FIGURES_RE = re.compile(
 _PERIODIC_RE = re.compile(r"(?i)\b(?:annual(?:ly)?|yearly|each\s+year|every\s+year|quarterly|"
                           r"monthly|semi-?annual\w*|biennial\w*|periodic\w*|regular\s+basis|"
                           r"every\s+(?:\w+\s+)?(?:months?|years?|quarters?))\b")  # fmt: skip
-_POLICY_RE = re.compile(r"(?i)\b(?:polic(?:y|ies)|procedures?|general\s+orders?|documentation|"
-                        r"DGO|manual)\b")  # fmt: skip
+# The names a policy goes by: "this policy", "General Order 4.12", "this directive".
+_POLICY_NAME = r"polic(?:y|ies)|procedures?|general\s+orders?|directives?|documentation"
+_POLICY_RE = re.compile(rf"(?i)\b(?:{_POLICY_NAME}|DGO|manual|this\s+order)\b")
 _POSTED_RE = re.compile(
     r"(?i)\b(?:posted|published|publish|post|(?:made\s+|is\s+|be\s+)?available\s+(?:on|at|to\s+"
     r"the\s+public)|can\s+be\s+found|found\s+at|(?:on|at)\s+(?:the\s+|our\s+|its\s+)?(?:[\w'’]+\s+){0,3}"
@@ -63,7 +71,7 @@ _POSTED_RE = re.compile(
 # The agency's own ALPR policy, not any policy ("the then-current Reinstall Policy").
 _OWN_POLICY_RE = re.compile(
     r"(?i)\b(?:this|the|our|its|[\w]+['’]s|ALPR|LPR|reader|usage|use|privacy|full|complete)\s+"
-    r"(?:[\w()]+\s+){0,3}?(?:polic(?:y|ies)|procedures?|general\s+orders?|documentation)\b"
+    rf"(?:[\w()]+\s+){{0,3}}?(?:{_POLICY_NAME})\b|\bthis\s+order\b"
 )
 _URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|org|us|edu|com|"
                      r"net)/\S*")  # fmt: skip
@@ -78,6 +86,13 @@ _OVERSIGHT_RE = re.compile(
 _INTERNAL_RE = re.compile(
     r"(?i)\b(?:chief|sheriff|captain|lieutenant|commander|command\s+staff|supervisor\w*|"
     r"administrator|division|undersheriff|deputy\s+chief|designee)\b"
+)
+# A sentence that goes on about the report just named: "The report shall state …", "This
+# annual report will list …", "It shall include …".
+_BACK_REFERENCE_RE = re.compile(
+    r"(?i)^(?:the|this|that|such|each|every|said|these|those)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:reports?|summar(?:y|ies)|publications?)\b|^(?:it|they)\s+(?:shall|will|must|should|"
+    r"is|are|includes?|contains?|lists?|states?|shows?|gives?)\b"
 )
 _OPERATIONAL_RE = re.compile(r"(?i)\b(?:malfunction\w*|misread\w*|damage\w*|inoperab\w+|repair\w*|"
                              r"errors?\b|outage|breach\w*)")  # fmt: skip
@@ -96,8 +111,8 @@ def _usage_label(clause: Clause) -> Finding | None:
     if not _NUMBER_LINE_RE.match(following.text):
         return None
     finding = make_finding(clause, "reporting", ["reporting.public_figures"])
-    finding.text = f"{line.text} {following.text}"
     finding.end = following.end
+    finding.text = clause.quote(finding.start, finding.end)
     return finding
 
 
@@ -119,7 +134,8 @@ def _policy_link(clause: Clause) -> Finding | None:
                 return make_finding(clause, "reporting", ["reporting.vendor_link"])
             finding = make_finding(clause, "reporting", ["reporting.policy_published"])
             if candidate is not line.text and following is not None:
-                finding.text, finding.end = f"{line.text} {following.text}", following.end
+                finding.end = following.end
+                finding.text = clause.quote(finding.start, finding.end)
             return finding
     return None
 
@@ -129,6 +145,8 @@ def read(clause: Clause) -> list[Finding]:
         found = special(clause)
         if found is not None:
             return [found]
+    if clause.line.kind == "heading":
+        return []  # "VII. AUDITS" names a topic; the sentences under it say what happens
     text = clause.text
     if text.rstrip().endswith("?") or _OPERATIONAL_RE.search(text):
         return []
@@ -151,8 +169,12 @@ def read(clause: Clause) -> list[Finding]:
         and not _negated_posting(text)
     ):
         cues.append("reporting.policy_published")
+    extended_to: int | None = None
     if report is not None and not own_summary:
         figures = _FIGURES_RE.search(text) or _figures_in_items(clause)
+        if public and not figures:
+            extended_to = _figures_in_next_sentences(clause)
+            figures = extended_to is not None
         if public:
             cues.append("reporting.public_figures" if figures else "reporting.public_report")
         elif _OVERSIGHT_RE.search(text) and re.search(
@@ -169,12 +191,34 @@ def read(clause: Clause) -> list[Finding]:
     modality = modality_before(text, (public or report).start() if (public or report) else 0)
     finding = make_finding(clause, "reporting", cues)
     finding.modality = modality
+    if extended_to is not None:  # quote the report and the sentence that lists its figures
+        finding.end = extended_to
+        finding.text = clause.quote(finding.start, finding.end)
     return [finding]
 
 
 def _negated_posting(text: str) -> bool:
     """ "shall not publish this policy", "will not be posted": the policy stays private."""
     return any(negated_before(text, m.start(), 30) for m in _POSTED_RE.finditer(text))
+
+
+def _figures_in_next_sentences(clause: Clause) -> int | None:
+    """ "… shall publish an annual ALPR report. The report shall state the number of …":
+    the figures named by the next sentence or two, when they refer back to the report,
+    belong to it. Returns where the sentence with the figures ends."""
+    before, after = clause, clause.following
+    for _ in range(2):
+        if (
+            after is None
+            or after.line_index - before.line_index > 1  # same paragraph or the next one
+            or after.line.kind not in ("body", "item")
+            or not _BACK_REFERENCE_RE.match(after.text)
+        ):
+            return None
+        if _FIGURES_RE.search(after.text) or _figures_in_items(after):
+            return after.end
+        before, after = after, after.following
+    return None
 
 
 def _figures_in_items(clause: Clause) -> bool:

@@ -66,6 +66,13 @@ class RawLine:
     # Where later pages begin inside a paragraph joined across a page break:
     # (offset into ``text``, page number).
     breaks: list[tuple[int, int]] = field(default_factory=list)
+    # Length of the last raw line joined into ``text``: whether that line ran to the margin
+    # (so the break after it is a wrap) depends on it, not on the whole paragraph.
+    last_line: int = -1
+
+    def __post_init__(self) -> None:
+        if self.last_line < 0:
+            self.last_line = len(self.text)
 
 
 def normalise_line(text: str) -> str:
@@ -137,7 +144,12 @@ def _join_threshold(lines: list[RawLine]) -> int:
     return int(min(60, 0.65 * typical))
 
 
-def _continues(paragraph: str, line: str, threshold: int) -> bool:
+def _continues(
+    paragraph: str, line: str, threshold: int, last_line: int | None = None,
+    after: str | None = "",
+) -> bool:
+    """Whether ``line`` continues ``paragraph``, whose last raw line was ``last_line`` long
+    (``after`` is the line below ``line``: empty at a blank line, None at the end)."""
     # Only the paragraph's end matters; searching the whole growing paragraph for every
     # joined line made long unpunctuated text quadratic.
     previous = paragraph[-200:]
@@ -153,7 +165,25 @@ def _continues(paragraph: str, line: str, threshold: int) -> bool:
     # likely the next paragraph than the item's continuation.
     if _LIST_ITEM_START.match(paragraph):
         return False
-    return len(paragraph) >= threshold and not line.isupper()
+    # A line that ran to the margin was wrapped. Measure the last line, not the paragraph:
+    # a short unpunctuated last line (a label, a heading) ends the paragraph however long
+    # the lines before it were.
+    length = len(paragraph) if last_line is None else last_line
+    return length >= threshold and not line.isupper() and not _is_label(line, after)
+
+
+_LABEL_END = re.compile(r"[.;,!?)\]\"'”’-]$")
+
+
+def _is_label(line: str, after: str | None) -> bool:
+    """A short key line ("Prohibited uses", "Agencies we share with:") that introduces the
+    list or value below it: a new paragraph, even after a line that ran to the margin."""
+    words = line.split()
+    if not (1 <= len(words) <= 5) or not line[:1].isupper() or _LABEL_END.search(line):
+        return False
+    if _CONTINUES.search(line) or _STARTS_BLOCK.match(line):
+        return False
+    return line.endswith(":") or not after or bool(_LIST_ITEM_START.match(after))
 
 
 def _join(previous: str, line: str) -> str:
@@ -171,17 +201,21 @@ def unwrap(lines: list[RawLine]) -> list[RawLine]:
     threshold = _join_threshold(lines)
     merged: list[RawLine] = []
     blank_before = True
-    for line in lines:
+    for index, line in enumerate(lines):
         if not line.text:
             blank_before = True
             continue
         previous = merged[-1] if merged else None
-        if previous and not blank_before and _continues(previous.text, line.text, threshold):
+        after = lines[index + 1].text if index + 1 < len(lines) else None
+        if previous and not blank_before and _continues(
+            previous.text, line.text, threshold, previous.last_line, after
+        ):
             joined = _join(previous.text, line.text)
             last_page = previous.breaks[-1][1] if previous.breaks else previous.page
             if line.page is not None and line.page != last_page:
                 previous.breaks.append((len(joined) - len(line.text), line.page))
             previous.text = joined
+            previous.last_line = len(line.text)
         else:
             merged.append(RawLine(line.text, line.page))
         blank_before = False

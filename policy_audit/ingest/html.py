@@ -1,5 +1,9 @@
 """HTML → lines: one block element per line, headings as Markdown headings.
 
+Every block element ends a paragraph: a blank line follows it, so ``clean.unwrap`` never
+joins a ``<dt>`` label to its ``<dd>`` value, or one list item or cell to the next. Only
+``<br>`` is a soft break, a line that unwrap may join to the next like any wrapped line.
+
 Scripts, styles, navigation and page chrome are dropped. The walk is iterative, so a
 hostile page nested 100,000 levels deep cannot exhaust the stack.
 """
@@ -30,11 +34,13 @@ def read_html_lines(text: str) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
 
-    def flush() -> None:
+    def flush(*, hard: bool = True) -> None:
         line = _WHITESPACE.sub(" ", "".join(current)).strip()
         current.clear()
         if line.strip("•# "):
             lines.append(line)
+            if hard:
+                lines.append("")  # a block ends here: unwrap must not join across it
 
     stack: list[tuple[object, bool]] = [(root, False)]
     while stack:
@@ -47,7 +53,7 @@ def read_html_lines(text: str) -> list[str]:
             current.append(node.text(deep=False) or "")  # type: ignore[attr-defined]
             continue
         if tag in _BLOCKS:
-            flush()
+            flush(hard=tag != "br")
             if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
                 current.append("#" * int(tag[1]) + " ")
             elif tag == "li":
