@@ -193,15 +193,6 @@ def test_report_figures_in_a_following_sentence_count() -> None:
     assert card.criterion("reporting").level.value == "strong"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "an audit sentence that names a case number and 'every release of ALPR data' is quoted "
-        "as the sharing request/approval element, ahead of the real written-request clause: "
-        "detect/sharing.py takes _PROCESS_RE ('case number', about the audited searches) from "
-        "anywhere in the sentence, not from the conjunct of the share word ('release')"
-    ),
-)
 def test_sharing_process_evidence_ignores_audit_sentences() -> None:
     card = _audit_variant(
         "riverton-pd-policy-462.txt",

@@ -56,6 +56,7 @@ _PROCESS_RE = re.compile(
     r"valid\s+reason|on\s+a\s+case[-\s]by[-\s]case\s+basis|"
     r"request\w*\s+(?:\w+\s+){0,3}in\s+writing|state\s+(?:a|the|their)\s+(?:\w+\s+){0,3}purpose)\b"
 )
+_REQUEST_WORD_RE = re.compile(r"(?i)\brequest")
 _ONLY_RE = re.compile(r"(?i)\b(?:only|solely|exclusively)\b")
 _LE_RE = re.compile(r"(?i)\b(?:law\s+enforcement|prosecutorial|criminal\s+justice|police|"
                     r"public\s+(?:safety\s+)?agenc\w+|government(?:al)?\s+agenc\w+)\b")  # fmt: skip
@@ -137,7 +138,7 @@ def read(clause: Clause) -> list[Finding]:
     if not context:
         return []
     cues: list[str] = []
-    if _PROCESS_RE.search(text) and (verb or in_section or _REQUEST_RE.search(text)):
+    if _states_process(text, verb, in_section):
         cues.append("sharing.process")
     if _POOLED_RE.search(text):
         cues.append("sharing.pooled")
@@ -169,6 +170,27 @@ def read(clause: Clause) -> list[Finding]:
             return []
         cues.append("sharing.addressed")
     return [make_finding(clause, "sharing", sorted(set(cues)), reading, recipients=recipients)]
+
+
+def _states_process(text: str, verb: re.Match[str] | None, in_section: bool) -> bool:
+    """A request or approval step for sharing. With a share word, the step must be in the
+    same conjunct ("… had a case number, and shall review every release of data": the case
+    number is about the audited searches) unless the sentence is about requests."""
+    if not _PROCESS_RE.search(text):
+        return False
+    requested = bool(_REQUEST_RE.search(text) or _REQUEST_WORD_RE.search(text))
+    if verb is None:
+        return in_section or requested
+    start, end = _conjunct(text, verb.start())
+    return requested or _PROCESS_RE.search(text[start:end]) is not None
+
+
+def _conjunct(text: str, at: int) -> tuple[int, int]:
+    """The ", and" / ";"-delimited part of the sentence that holds position ``at``."""
+    joint = r",?\s+(?:and|but)\s+|;\s+"
+    before = list(re.finditer(joint, text[:at]))
+    after = re.search(joint, text[at:])
+    return (before[-1].end() if before else 0, at + after.start() if after else len(text))
 
 
 def _split_before(text: str, at: int) -> int:
