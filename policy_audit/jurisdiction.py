@@ -182,8 +182,26 @@ def check(
 ) -> list[LegalFinding]:
     """Check every requirement of a state. ``text``, the policy's whole text, lets the state's
     own ``[[cues]]`` find sentences no detector marked; without it they read the findings."""
-    findings = [*findings, *_text_cues(jurisdiction, findings, text)]
+    findings = [*_whole_lists(findings, text), *_text_cues(jurisdiction, findings, text)]
     return [_check(jurisdiction, r, card, findings) for r in jurisdiction.requirements]
+
+
+MAX_QUOTE = 400
+
+
+def _whole_lists(findings: list[Finding], text: str | None) -> list[Finding]:
+    """A portal's list of agencies granted access, read to its end: the detector quotes only
+    its start, and an out-of-state agency may be listed anywhere in it."""
+    if text is None:
+        return findings
+    whole = []
+    for finding in findings:
+        if "sharing.grant_list" in finding.cues:
+            end = text.find("\n\n", finding.end)
+            end = len(text) if end < 0 else end
+            finding = finding.model_copy(update={"text": text[finding.start : end], "end": end})
+        whole.append(finding)
+    return whole
 
 
 _CUE_SPEC = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+(?:\[[a-z_]+(?:\+[a-z_]+)*\])?$")
@@ -293,8 +311,9 @@ def _text_cues(
 
 def _evidence(finding: Finding, spec: str | None = None) -> Evidence:
     rule = spec.partition("[")[0] if spec else next(iter(finding.cues), None)
-    return Evidence(text=finding.text, start=finding.start, end=finding.end, page=finding.page,
-                    section=finding.section, rule=rule)
+    quote = finding.text[:MAX_QUOTE]  # still the document's words: a long list's start
+    return Evidence(text=quote, start=finding.start, end=finding.start + len(quote),
+                    page=finding.page, section=finding.section, rule=rule)
 
 
 def _quote(spec: str, finding: Finding, home: str) -> str:

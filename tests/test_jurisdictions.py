@@ -198,3 +198,17 @@ def test_a_malformed_cue_is_refused() -> None:
             id="x", statute="Test § 1", summary="A requirement for a test.",
             violated_by=["sharing.grant_list[other state]"],
         )
+
+
+def test_out_of_state_agency_late_in_a_long_access_list_is_found() -> None:
+    agencies = ", ".join(f"Valley Town {n} CA PD" for n in range(60))
+    text = (
+        "Data Sharing\n\nOrganizations granted access to Valley City CA PD data\n"
+        f"{agencies}, Springfield IL PD\n\nRetention\n\nData is deleted after 30 days.\n"
+    )
+    card = audit_text(source_of(text), jurisdiction="CA")
+    finding = next(f for f in card.legal_findings if f.requirement == "public-agencies-only")
+    assert finding.status == "violates", finding.message
+    assert "Springfield IL PD" in finding.message
+    for evidence in finding.evidence:
+        assert text[evidence.start : evidence.end] == evidence.text
