@@ -151,6 +151,17 @@ def test_new_subject_with_its_own_verb_ends_the_modal_scope(rubric: Rubric) -> N
     assert "reason" not in firm(rubric, text)
 
 
+def test_ensure_that_carries_the_modal_into_its_clause(rubric: Rubric) -> None:
+    # The that-clause is what "should ensure" asks for: as soft as the modal, not a fact.
+    text = "The supervisor should ensure that the reason for each query is recorded."
+    found = cues(rubric, text)
+    assert "element.reason.soft" in found and "element.reason" not in found
+    assert "reason" in firm(rubric, text.replace("should", "shall"))
+    # A that-clause after any other verb is still a statement of its own.
+    text = "Detectives may note that the reason for each query is recorded by the system."
+    assert read_scoped(text, *key(text, "recorded")).modality == FACT
+
+
 def test_scope_stops_at_unless() -> None:
     text = "Queries shall be logged unless the operator is trained on the backup terminal."
     reading = read_scoped(text, *key(text, "trained"))

@@ -245,9 +245,23 @@ def _governing_modal(text: str, start: int, key: int) -> re.Match[str] | None:
     modal = modals[-1]
     limit = scope_end(text, key)
     for brk in _CLAUSE_BREAK_RE.finditer(text, modal.end(), limit):
-        if brk.start() < key:
+        if brk.start() < key and not _ensures(text, brk):
             return None
     return modal
+
+
+# "shall ensure that every query is logged": the that-clause is what the modal requires,
+# not a new statement of fact.
+_ENSURE_RE = re.compile(
+    r"(?i)\b(?:ensure|ensures|insure|verify|verifies|confirm|confirms|make\s+sure|"
+    r"see\s+to\s+it|require|requires|certify|certifies)\s*$"
+)
+
+
+def _ensures(text: str, brk: re.Match[str]) -> bool:
+    return brk.group(0).lower().startswith("that") and bool(
+        _ENSURE_RE.search(text, max(0, brk.start() - 30), brk.start())
+    )
 
 
 def _subject_start(text: str, start: int, modal: re.Match[str]) -> int:
