@@ -298,3 +298,24 @@ def test_api_docs_render_without_internet(page, server):
     page.wait_for_selector(".opblock")
     summaries = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/v1/audits" in path for path in summaries)
+
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _accessibility_problems(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=WCAG_AA).response["violations"]
+    return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in results]
+
+
+def test_pages_pass_axe_wcag_aa_checks(page, server):
+    page.goto(server.url + "/")
+    assert _accessibility_problems(page) == []
+    upload(page, server, "harbor-city-mixed.txt", state="CA")
+    assert _accessibility_problems(page) == []
+    page.locator("a.quote").first.click()  # with the full text open and highlighted
+    assert _accessibility_problems(page) == []
+    page.goto(server.url + "/audits/no-such-audit")
+    assert _accessibility_problems(page) == []
