@@ -129,6 +129,14 @@ def saved_response(saved: Saved) -> JSONResponse:
     )
 
 
+def markdown_response(text: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"X-Content-Type-Options": "nosniff", **(headers or {})},
+    )
+
+
 def service_of(request: Request) -> AuditService:
     return request.app.state.service
 
@@ -352,12 +360,7 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.get(f"{PREFIX}/audits/{{audit_id}}/report.md", summary="The report as Markdown")
     def get_report_md(audit_id: str, request: Request) -> Response:
-        text = _render(service_of(request).get(audit_id), "markdown")
-        return Response(
-            text,
-            media_type="text/markdown; charset=utf-8",
-            headers={"X-Content-Type-Options": "nosniff"},
-        )
+        return markdown_response(_render(service_of(request).get(audit_id), "markdown"))
 
     @router.get(
         f"{PREFIX}/audits/{{audit_id}}/amendments.md",
@@ -366,12 +369,7 @@ def build_router(settings: Settings) -> APIRouter:
         "it, in the policy's own section order; state-law violations first.",
     )
     def get_amendments_md(audit_id: str, request: Request) -> Response:
-        text = _render(service_of(request).get(audit_id), "amendments")
-        return Response(
-            text,
-            media_type="text/markdown; charset=utf-8",
-            headers={"X-Content-Type-Options": "nosniff"},
-        )
+        return markdown_response(_render(service_of(request).get(audit_id), "amendments"))
 
     @router.get(f"{PREFIX}/audits/{{audit_id}}/report.html", summary="The report as HTML")
     def get_report_html(audit_id: str, request: Request) -> Response:

@@ -27,6 +27,7 @@ from policy_audit.models import Scorecard
 from policy_audit.rubric import DEFAULT_RUBRIC
 
 from .problems import Problem
+from .routes import markdown_response
 from .scorecard_view import scorecard_view
 from .service import AuditService, hash_token
 from .settings import Settings
@@ -218,13 +219,9 @@ def build_web_router(settings: Settings) -> APIRouter:
         audit = request.app.state.service.get(audit_id)
         card = Scorecard.model_validate(audit.scorecard)
         filename = _download_name(card.document.name)
-        return Response(
+        return markdown_response(
             render(card, "amendments"),
-            media_type="text/markdown; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename}"',
-                "X-Content-Type-Options": "nosniff",
-            },
+            {"Content-Disposition": f'attachment; filename="{filename}"'},
         )
 
     @router.post("/audits/{audit_id}/delete")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from policy_audit.detect import detect
 from policy_audit.models import ExtractionQuality, Finding, SourceText
+from policy_audit.rubric import Rubric, load_rubric
 from policy_audit.segment import make_doc
 
 
@@ -27,3 +31,29 @@ def findings_of(text: str) -> list[Finding]:
 @pytest.fixture
 def read_findings():
     return findings_of
+
+
+# The level block of a test criterion for the generic ``elements`` scorer.
+ELEMENT_LEVELS = '''
+[levels.strong]
+meaning = "every element"
+score = 1.0
+[levels.partial]
+meaning = "some elements"
+score = 0.5
+[levels.weak]
+meaning = "soft or undercut"
+score = 0.2
+[levels.missing]
+meaning = "not addressed"
+score = 0.0
+'''
+
+
+def one_criterion_rubric(folder: Path, manifest: str, criterion: str) -> Rubric:
+    """A custom rubric folder holding one criterion, loaded as users load theirs."""
+    criterion_id = tomllib.loads(criterion)["id"]  # the file is named after its id
+    (folder / "rubric.toml").write_text(manifest)
+    (folder / "criteria").mkdir()
+    (folder / "criteria" / f"{criterion_id}.toml").write_text(criterion)
+    return load_rubric(folder)

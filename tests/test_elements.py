@@ -9,7 +9,7 @@ import pytest
 from policy_audit.errors import RubricError
 from policy_audit.pipeline import audit_text
 from policy_audit.rubric import load_rubric
-from tests.conftest import source_of
+from tests.conftest import ELEMENT_LEVELS, one_criterion_rubric, source_of
 
 MANIFEST = 'id = "audits-only"\nversion = "0.1"\ntitle = "Audits"\n'
 
@@ -23,19 +23,7 @@ why = "Logs nobody reads do not stop misuse."
 model_language = "The Department shall audit all ALPR searches quarterly."
 citations = [{ title = "Minn. Stat. 13.824 subd. 6", source = "Minnesota statute" }]
 
-[levels.strong]
-meaning = "every element"
-score = 1.0
-[levels.partial]
-meaning = "some elements"
-score = 0.5
-[levels.weak]
-meaning = "soft or undercut"
-score = 0.2
-[levels.missing]
-meaning = "not addressed"
-score = 0.0
-
+''' + ELEMENT_LEVELS + '''
 [detect]
 triggers = ["audit", "audits", "audited"]
 about = '\\b(?:ALPR|LPR|plate|search|quer)'
@@ -66,11 +54,7 @@ why = "No schedule means no audit."
 
 @pytest.fixture(scope="module")
 def rubric(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("rubric")
-    (folder / "rubric.toml").write_text(MANIFEST)
-    (folder / "criteria").mkdir()
-    (folder / "criteria" / "audits.toml").write_text(CRITERION)
-    return load_rubric(folder)
+    return one_criterion_rubric(tmp_path_factory.mktemp("rubric"), MANIFEST, CRITERION)
 
 
 def level(rubric, text: str) -> str:

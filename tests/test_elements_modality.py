@@ -20,7 +20,7 @@ from policy_audit.detect.clause import (
 from policy_audit.pipeline import audit_text
 from policy_audit.rubric import Rubric, load_rubric
 from policy_audit.segment import make_doc
-from tests.conftest import source_of
+from tests.conftest import ELEMENT_LEVELS, one_criterion_rubric, source_of
 
 MANIFEST = 'id = "query-rules"\nversion = "0.1"\ntitle = "Query rules"\n'
 
@@ -34,19 +34,7 @@ why = "Every query is a look at where someone has been."
 model_language = "Users shall log in with their own credentials."
 citations = [{ title = "Test source", source = "tests" }]
 
-[levels.strong]
-meaning = "every element"
-score = 1.0
-[levels.partial]
-meaning = "some elements"
-score = 0.5
-[levels.weak]
-meaning = "soft or undercut"
-score = 0.2
-[levels.missing]
-meaning = "not addressed"
-score = 0.0
-
+''' + ELEMENT_LEVELS + '''
 [detect]
 triggers = ["ALPR", "query", "queries", "users", "operator", "plate reader", "camera",
             "cameras"]
@@ -93,11 +81,7 @@ require = "ban"
 
 @pytest.fixture(scope="module")
 def rubric(tmp_path_factory: pytest.TempPathFactory) -> Rubric:
-    folder = tmp_path_factory.mktemp("rubric")
-    (folder / "rubric.toml").write_text(MANIFEST)
-    (folder / "criteria").mkdir()
-    (folder / "criteria" / "query_rules.toml").write_text(CRITERION)
-    return load_rubric(folder)
+    return one_criterion_rubric(tmp_path_factory.mktemp("rubric"), MANIFEST, CRITERION)
 
 
 def cues(rubric: Rubric, text: str) -> set[str]:
