@@ -87,12 +87,19 @@ class ElementSpec(_Strict):
 
 
 class LoopholeSpec(_Strict):
-    """Wording that undoes the criterion ("as needed"): caps it at weak, quoted as evidence."""
+    """Wording that undoes the criterion ("as needed"), quoted as evidence."""
 
     id: Annotated[str, Field(pattern=IDENT)]
     label: str = Field(min_length=3)
     pattern: Pattern
     why: str = Field(min_length=10)
+    scope: Literal["criterion", "clause"] = Field(
+        default="criterion",
+        description="criterion: the loophole caps the whole criterion at weak (logs purged "
+        "after a month undo every logging rule). clause: it undoes only the elements of its "
+        "own clause (a ban on watching protests 'for the sole purpose of' monitoring them); "
+        "elements stated firmly elsewhere still earn partial, never strong.",
+    )
 
 
 class DetectSpec(_Strict):

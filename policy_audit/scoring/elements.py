@@ -7,6 +7,8 @@ strong policy states (each a pattern, required in firm language or as a ban), an
 - missing: no clause is about the criterion;
 - weak: a loophole is present (it decides, as the weaker reading), or the criterion is
   addressed but no element is stated firmly ("should", "may", or swallowed by an exception);
+  a loophole with ``scope = "clause"`` undoes only the elements of its own clause, and
+  elements stated firmly in other clauses still earn partial;
 - strong: every element is stated firmly, none only under an approval exception;
 - partial: at least ``partial_min`` elements are stated firmly or qualified by an approval
   exception ("unless approved by a supervisor"), but not all firmly. A qualified element is
@@ -21,7 +23,7 @@ from ..models import Finding, Level
 from .verdict import Verdict, quote, unique
 
 if TYPE_CHECKING:
-    from ..rubric import Criterion, ElementSpec
+    from ..rubric import Criterion, ElementSpec, LoopholeSpec
 
 
 def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdict:
@@ -42,6 +44,12 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
     hedged_evidence = unique(f for e in hedged for f in qualified[e.id][:1])
     for loophole in spec.loopholes:
         found = _with(mine, f"loophole.{loophole.id}")
+        if found and loophole.scope == "clause":
+            spans = {(f.start, f.end) for f in found}
+            standing = [e for e in present
+                        if any((f.start, f.end) not in spans for f in firm[e.id])]
+            if len(standing) >= spec.partial_min:
+                return _undercut(loophole, found[0], standing, firm)
         if found:
             conflicts = [(f"Firm language is undercut by a loophole ({loophole.label}); the "
                           "weaker reading decides.", evidence[0], found[0])] if evidence else []
@@ -101,6 +109,22 @@ def _qualified(
     if absent:
         parts.append(f"It does not state {', '.join(e.label for e in absent)}.")
     return Verdict(Level.PARTIAL, "elements.qualified", " ".join(parts), unique(evidence)[:4])
+
+
+def _undercut(
+    loophole: LoopholeSpec, found: Finding, standing: list[ElementSpec],
+    firm: dict[str, list[Finding]],
+) -> Verdict:
+    """Partial: a clause-level loophole undoes its own clause; other firm clauses stand."""
+    evidence = [next(f for f in firm[e.id] if (f.start, f.end) != (found.start, found.end))
+                for e in standing]
+    return Verdict(
+        Level.PARTIAL, f"elements.loophole-{loophole.id}-clause",
+        f"The policy contains a loophole: {loophole.label} ({quote(found)}). {loophole.why} "
+        f"It still states {', '.join(e.label for e in standing)} elsewhere "
+        f"({quote(evidence[0], 100)}).",
+        unique([found, *evidence])[:4],
+    )
 
 
 def _with(findings: list[Finding], cue: str) -> list[Finding]:
