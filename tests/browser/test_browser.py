@@ -266,6 +266,7 @@ def test_print_view_is_a_clean_handout(page, server, tmp_path):
         assert not page.locator(hidden).is_visible(), hidden
     for shown in ("#grade", "#state-law", "article.card >> nth=0", ".permalink"):
         assert page.locator(shown).is_visible(), shown
+    assert not page.locator(".why-text").first.is_visible()  # sources by name only
     pdf = page.pdf(format="Letter")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
