@@ -342,6 +342,14 @@ def test_law_exception_still_swallows(rubric: Rubric) -> None:
     assert "element.reason.qualified" not in found
 
 
+def test_exception_for_a_named_statute_leaves_the_element(rubric: Rubric) -> None:
+    # Enacted law named as such is harmless; an open "by law" still swallows.
+    text = "ALPR data shall not be used for immigration enforcement unless authorized by statute."
+    assert "no_immigration" in firm(rubric, text)
+    text = "ALPR data shall not be used for immigration enforcement unless authorized by law."
+    assert "no_immigration" not in firm(rubric, text)
+
+
 # --------------------------------------------------------------------------- 6. headings
 
 
@@ -372,6 +380,28 @@ def test_label_frames_about_for_its_items(tmp_path_factory: pytest.TempPathFacto
     text = ("Introduction\nThis page describes our cameras.\nALPR: what is not detected\n"
             "- Face recognition\n")
     assert "no_face" in firm(with_about, text)
+
+
+def test_label_frames_its_value_line(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # A key/value portal page: the value line under a label is read after its key, for
+    # ``about`` and for element patterns, and the evidence quotes both lines.
+    folder = tmp_path_factory.mktemp("keyvalue")
+    (folder / "rubric.toml").write_text(MANIFEST)
+    (folder / "criteria").mkdir()
+    spec = CRITERION.replace("[detect]\n", "[detect]\nabout = '\\bALPR\\b'\n")
+    spec = spec.replace("pattern = '\\breasons?\\b'",
+                        "pattern = '\\bReasons\\s+required:\\s+\\w+'")
+    assert "required:" in spec
+    (folder / "criteria" / "query_rules.toml").write_text(spec)
+    keyed = load_rubric(folder)
+    text = "Overview\nALPR Query Reasons Required\nCase number, offence type\n"
+    found = [f for f in detect(make_doc(text), source_of(text), keyed)
+             if "element.reason" in f.cues]
+    assert [f.text for f in found] == ["ALPR Query Reasons Required\nCase number, offence type"]
+    # A body sentence further down is not framed by the label.
+    text = "Overview\nALPR Query Reasons Required\nCase number.\nThe ALPR system logs users.\n"
+    assert "reason" in firm(keyed, text)
+    assert "reason" not in firm(keyed, "ALPR Query Reasons Required. Logged.\n")
 
 
 # --------------------------------------------------------------------------- levels

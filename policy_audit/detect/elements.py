@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 # Exceptions that leave an element standing; any other kind ("as permitted by law", "with
 # the Chief's approval") can swallow it.
 _HARMLESS_EXCEPTIONS = frozenset({"judicial", "evidence", "statute"})
+# "as authorized by state statute" names enacted law, like "except as provided in § 13.824":
+# harmless, unlike an open "as permitted by law" or "legal process".
+_STATUTE_NAMED_RE = re.compile(r"(?i)\b(?:statutes?|§|stat\.)")
+_LAW_WORD_RE = re.compile(r"(?i)\b(?:law|laws|legal|legally)\b")
 # An approval exception ("unless approved by a supervisor") leaves the element standing but
 # qualified: it is reported as such rather than dropped.
 _QUALIFYING_EXCEPTIONS = frozenset({"approval"})
@@ -66,6 +70,12 @@ _NEGATIVE_HEADING_RE = re.compile(
     r"shared?|sold|track\w*|identif\w*|monitor\w*|do(?:es)?)\b|\b(?:does|do|will)\s+not\b|"
     r"\b(?:prohibit\w*|forbidden|disallowed)\b"
 )
+# A sentence that opens by pointing back ("Thereafter, the data is purged", "At that point
+# ...") goes on from the one before it, which says what "that" is: ``about`` reads both.
+_CONTINUATION_RE = re.compile(
+    r"(?i)^\W*(?:thereafter|after\s+(?:that|this)(?:\s+(?:time|period|date))?|at\s+that\s+"
+    r"(?:point|time)|upon\s+(?:expiration|expiry)|then)\b"
+)
 # How far back a list item looks for the lead-in line it completes.
 _MAX_ITEMS_BACK = 40
 
@@ -77,6 +87,8 @@ class _Context:
     lead_in: str | None  # a line ending in ":" that the clause completes ("The operator shall:")
     head: str | None  # the line a list hangs from: a lead-in, or a short heading-like line
     negative_heading: bool  # under "Prohibited Uses", "What's Not Detected" and the like
+    key: Line | None = None  # the label line right above a value line ("Hotlists Alerted On")
+    continues: str | None = None  # the sentence a "Thereafter, ..." sentence goes on from
 
 
 @dataclass(frozen=True)
@@ -120,7 +132,8 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
         index = bisect.bisect_right(starts, doc[token_start].idx) - 1
         if index >= 0:
             marked[strings[match_id]].add(index)
-    contexts = [_context_of(clause) for clause in clauses]
+    contexts = [_context_of(clause, clauses[i - 1] if i else None)
+                for i, clause in enumerate(clauses)]
     # Headings, labels and lead-ins repeat over many sentences: test each distinct one once.
     headings = {t for c in clauses for t in (c.section, c.label) if t is not None}
     headings |= {c.head for c in contexts if c.head is not None}
@@ -148,15 +161,43 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
 
 def _about_text(clause: Clause, context: _Context) -> str:
     """The clause read with what frames it: a bare item under "Prohibited Uses" or after
-    "ALPR data shall not be used for:" is about what its heading or lead-in says."""
+    "ALPR data shall not be used for:" is about what its heading or lead-in says.
+
+    The sentence is the first line (after the sentence it goes on from, for "Thereafter,
+    ..."); each frame follows on a line of its own, so an ``about`` can ask for a word in
+    the sentence itself with ``^[^\\n]*`` (a vendor named in a document's title does not say
+    where its data is deleted)."""
     # Labels frame list items only: a label line's own "label" is just the previous key of a
     # key/value page, and a body sentence can sit far below a label it has nothing to do with.
-    label = clause.label if clause.line.kind == "item" else None
+    # The label right above a value line frames it too ("Hotlists Alerted On" / "NCIC").
+    label = clause.label if clause.line.kind == "item" or context.key is not None else None
     frames = (clause.section, label, context.head)
-    return " ".join([clause.text, *(f for f in frames if f)])
+    sentence = clause.text if context.continues is None else f"{context.continues} {clause.text}"
+    return "\n".join([sentence.replace("\n", " "), *(f for f in frames if f)])
 
 
-def _context_of(clause: Clause) -> _Context:
+def _framed_text(clause: Clause, context: _Context) -> str:
+    """The text element and loophole patterns read: a value line is read after its key, as
+    "Hotlists Alerted On: NCIC, NCMEC Amber Alert" (a colon bounds the key's scope, so the
+    key lends its words but not its modality, unless it is a lead-in that carries one)."""
+    if context.key is None:
+        return clause.text
+    return f"{context.key.text.strip()}: {clause.text}"
+
+
+def _key_of(clause: Clause) -> Line | None:
+    """The label line a value line sits right under, on a key/value page: the value is
+    the first sentence of a short, non-list line, and the line above it is a label."""
+    line = clause.line
+    if line.kind not in ("label", "body") or clause.start != line.start:
+        return None
+    previous = clause.neighbour(-1)
+    if previous is None or previous.kind != "label" or previous.text.rstrip().endswith(":"):
+        return None
+    return previous
+
+
+def _context_of(clause: Clause, previous: Clause | None = None) -> _Context:
     head = _list_head(clause)
     lead_in = head.text if head is not None and head.text.rstrip().endswith(":") else None
     if head is not None and lead_in is None and not _is_heading_like(head):
@@ -165,7 +206,11 @@ def _context_of(clause: Clause) -> _Context:
     if head is not None:
         frames.append(head.text)
     negative = any(_NEGATIVE_HEADING_RE.search(t) for t in frames)
-    return _Context(lead_in, head.text if head is not None else None, negative)
+    continues = None
+    if previous is not None and _CONTINUATION_RE.match(clause.text):
+        continues = previous.text
+    return _Context(lead_in, head.text if head is not None else None, negative, _key_of(clause),
+                    continues)
 
 
 def _is_heading_like(line: Line) -> bool:
@@ -193,13 +238,13 @@ def _list_head(clause: Clause) -> Line | None:
 def _read(clause: Clause, criterion: Criterion, context: _Context) -> Finding | None:
     spec = criterion.detect
     assert spec is not None
-    text = clause.text
-    if text.rstrip().endswith("?"):
+    if clause.text.rstrip().endswith("?"):
         return None
+    text = _framed_text(clause, context)
     cues: list[str] = []
     exceptions: list[str] = []
     for element in spec.elements:
-        state = _element_state(clause, element, context)
+        state = _element_state(clause, text, element, context)
         if state is None:
             continue
         cues.append(f"element.{element.id}{state.suffix}")
@@ -211,12 +256,16 @@ def _read(clause: Clause, criterion: Criterion, context: _Context) -> Finding | 
     cues.sort(key=lambda cue: ".via-" in cue)
     finding = make_finding(clause, criterion.id, cues or ["addressed"])
     finding.exceptions = exceptions
+    if context.key is not None and cues:  # quote the key with its value, verbatim
+        finding.start = context.key.start
+        finding.text = clause.quote(finding.start, finding.end)
     return finding
 
 
-def _element_state(clause: Clause, element: ElementSpec, context: _Context) -> _State | None:
-    """How firmly the clause states the element, or None when it does not mention it."""
-    text = clause.text
+def _element_state(clause: Clause, text: str, element: ElementSpec, context: _Context
+                   ) -> _State | None:
+    """How firmly the clause (``text``, framed by its key) states the element, or None when
+    it does not mention it."""
     matches = list(_compiled(element.pattern).finditer(text))
     if not matches:
         return None
@@ -225,7 +274,7 @@ def _element_state(clause: Clause, element: ElementSpec, context: _Context) -> _
     prohibiting = in_prohibited_list(clause) or bool(PROHIBITED_CONTEXT_RE.search(text))
     best = _State(".soft")
     for match in matches:
-        reading, rules = _reading(clause, match, context)
+        reading, rules = _reading(text, match, context)
         prohibited = prohibiting or (context.negative_heading and "lead-in" not in rules)
         if not _binding(reading, element.require, prohibited):
             continue
@@ -250,10 +299,9 @@ def _binding(reading: ScopedReading, require: str, prohibited: bool) -> bool:
     return not reading.negated
 
 
-def _reading(clause: Clause, match: re.Match[str], context: _Context
+def _reading(text: str, match: re.Match[str], context: _Context
              ) -> tuple[ScopedReading, tuple[str, ...]]:
     """The scoped reading of one match; a bare list item takes its lead-in's modality."""
-    text = clause.text
     reading = read_scoped(text, match.start(), match.end())
     if reading.rule != PLAIN_FACT:
         rules = () if reading.rule == "modal-before" else (reading.rule,)
@@ -284,6 +332,8 @@ def _exceptions(text: str, key_end: int) -> tuple[bool, str | None]:
             continue  # "only with the approval of" is a requirement, not an exception
         phrase = re.split(r"(?<=[.;])\s", text[found.start() :], maxsplit=1)[0][:200].strip()
         kind = exception_kinds([phrase])[0]
+        if kind == "law" and _STATUTE_NAMED_RE.search(phrase) and not _LAW_WORD_RE.search(phrase):
+            kind = "statute"  # "unless explicitly authorized by state statute": enacted law
         if kind in _QUALIFYING_EXCEPTIONS and not _BLANKET_WAIVER_RE.search(phrase):
             qualifying = qualifying or phrase
         elif kind not in _HARMLESS_EXCEPTIONS:
