@@ -55,11 +55,12 @@ def library() -> tuple[tuple[Loophole, re.Pattern[str]], ...]:
 def find_loopholes(doc: Doc, source: SourceText) -> list[LoopholeFound]:
     sentences = list(doc.sents)
     starts = [s.start_char for s in sentences]
+    whole = doc.text  # rebuilt from every token on each access: read it once
     found: list[LoopholeFound] = []
     for loophole, pattern in library():
         quotes: list[Evidence] = []
         seen: set[int] = set()
-        for match in pattern.finditer(doc.text):
+        for match in pattern.finditer(whole):
             index = bisect.bisect_right(starts, match.start()) - 1
             if index < 0 or index in seen:
                 continue

@@ -114,8 +114,9 @@ def sentence_starts(text: str, lines: list[Line]) -> set[int]:
 @Language.component("policy_audit_structure")
 def structure_component(doc: Doc) -> Doc:
     """Set sentence starts on line and sentence boundaries; record sections as spans."""
-    lines = split_lines(doc.text)
-    starts = sentence_starts(doc.text, lines)
+    text = doc.text  # rebuilt from every token on each access: read it once
+    lines = split_lines(text)
+    starts = sentence_starts(text, lines)
     # One array write: setting ``token.is_sent_start`` token by token re-checks the whole
     # Doc's annotation each time, which is quadratic (10 s for a 25,000-word policy).
     flags = numpy.fromiter(
@@ -128,7 +129,7 @@ def structure_component(doc: Doc) -> Doc:
     sections: list[Span] = []
     headings = [line for line in lines if line.kind == "heading"]
     for index, heading in enumerate(headings):
-        end_char = headings[index + 1].start if index + 1 < len(headings) else len(doc.text)
+        end_char = headings[index + 1].start if index + 1 < len(headings) else len(text)
         span = doc.char_span(heading.start, end_char, label=heading.text[:120],
                              alignment_mode="expand")  # fmt: skip
         if span is not None:

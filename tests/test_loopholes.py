@@ -50,3 +50,10 @@ def test_loophole_evidence_points_into_the_text() -> None:
     (found,) = card.loopholes
     evidence = found.evidence[0]
     assert text[evidence.start : evidence.end] == evidence.text
+
+
+def test_every_loophole_in_one_document_is_reported() -> None:
+    # One document holding every shipped example: each loophole is found wherever it sits.
+    examples = [ex for lh, _ in LOOPHOLES for ex in lh.examples[:1]]
+    card = audit_text(source_of("\n\n".join(examples)))
+    assert {lh.id for lh in card.loopholes} >= {lh.id for lh, _ in LOOPHOLES if lh.examples}

@@ -86,6 +86,7 @@ def _matcher() -> PhraseMatcher:
 def clauses_of(doc: Doc) -> list[Clause]:
     lines = lines_of(doc)
     line_starts = [line.start for line in lines]
+    whole = doc.text  # spaCy rebuilds Doc.text from every token on each access
     clauses = []
     for sent in doc.sents:
         text = sent.text
@@ -94,7 +95,7 @@ def clauses_of(doc: Doc) -> list[Clause]:
             continue
         start = sent.start_char + (len(text) - len(text.lstrip()))
         index = max(0, bisect.bisect_right(line_starts, start) - 1)
-        clauses.append(Clause(start, start + len(stripped), stripped, index, lines, doc.text))
+        clauses.append(Clause(start, start + len(stripped), stripped, index, lines, whole))
     for clause, after in itertools.pairwise(clauses):
         clause.following = after
     return clauses
