@@ -116,7 +116,7 @@ def _heading_re(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> re.Pattern[str]:
+def compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
@@ -149,7 +149,7 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
             under = any(f in on_topic for f in frames if f is not None)
             if index not in marked[criterion.id] and not under:
                 continue
-            if spec.about is not None and not _compiled(spec.about).search(
+            if spec.about is not None and not compiled(spec.about).search(
                 _about_text(clause, context)
             ):
                 continue
@@ -251,7 +251,7 @@ def _read(clause: Clause, criterion: Criterion, context: _Context) -> Finding | 
         cues += [f"element.{element.id}.via-{rule}" for rule in state.rules]
         if state.exception is not None and state.exception not in exceptions:
             exceptions.append(state.exception)
-    cues += [f"loophole.{lh.id}" for lh in spec.loopholes if _compiled(lh.pattern).search(text)]
+    cues += [f"loophole.{lh.id}" for lh in spec.loopholes if compiled(lh.pattern).search(text)]
     # Evidence names the first cue as its rule: keep an element or loophole cue first.
     cues.sort(key=lambda cue: ".via-" in cue)
     finding = make_finding(clause, criterion.id, cues or ["addressed"])
@@ -266,7 +266,7 @@ def _element_state(clause: Clause, text: str, element: ElementSpec, context: _Co
                    ) -> _State | None:
     """How firmly the clause (``text``, framed by its key) states the element, or None when
     it does not mention it."""
-    matches = list(_compiled(element.pattern).finditer(text))
+    matches = list(compiled(element.pattern).finditer(text))
     if not matches:
         return None
     if element.require == "any":

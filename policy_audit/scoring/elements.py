@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..detect.elements import compiled
 from ..models import Finding, Level
 from .verdict import Verdict, quote, unique
 
@@ -45,9 +46,7 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
     for loophole in spec.loopholes:
         found = _with(mine, f"loophole.{loophole.id}")
         if found and loophole.scope == "clause":
-            spans = {(f.start, f.end) for f in found}
-            standing = [e for e in present
-                        if any((f.start, f.end) not in spans for f in firm[e.id])]
+            standing = [e for e in present if _stands(e, firm[e.id], found, loophole)]
             if len(standing) >= spec.partial_min:
                 return _undercut(loophole, found[0], standing, firm)
         if found:
@@ -111,13 +110,47 @@ def _qualified(
     return Verdict(Level.PARTIAL, "elements.qualified", " ".join(parts), unique(evidence)[:4])
 
 
+def _stands(
+    element: ElementSpec, stated: list[Finding], undercut: list[Finding], loophole: LoopholeSpec
+) -> bool:
+    """Whether an element stands beside a clause-scoped loophole: stated in another clause,
+    or in another item of the same list ("Harassment, use based solely on race, personal
+    use": the qualifier undoes only its own item)."""
+    spans = {(f.start, f.end): f for f in undercut}
+    for finding in stated:
+        if (finding.start, finding.end) not in spans:
+            return True
+        for item in _list_items(finding.text):
+            if compiled(element.pattern).search(item) and not compiled(loophole.pattern).search(
+                item
+            ):
+                return True
+    return False
+
+
+def _list_items(text: str) -> list[str]:
+    """The comma- or semicolon-separated items of a clause, a parenthesis kept whole."""
+    items, depth, current = [], 0, []
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char in ",;" and depth <= 0:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return items
+
+
 def _undercut(
     loophole: LoopholeSpec, found: Finding, standing: list[ElementSpec],
     firm: dict[str, list[Finding]],
 ) -> Verdict:
     """Partial: a clause-level loophole undoes its own clause; other firm clauses stand."""
-    evidence = [next(f for f in firm[e.id] if (f.start, f.end) != (found.start, found.end))
-                for e in standing]
+    # Prefer a clause the loophole does not touch; an item of the loophole's own list
+    # otherwise (its quote is then the loophole's clause).
+    evidence = [next((f for f in firm[e.id] if (f.start, f.end) != (found.start, found.end)),
+                     firm[e.id][0]) for e in standing]
     return Verdict(
         Level.PARTIAL, f"elements.loophole-{loophole.id}-clause",
         f"The policy contains a loophole: {loophole.label} ({quote(found)}). {loophole.why} "
