@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -30,6 +30,10 @@ HtmlErrors = Callable[[Request, int, str], Response | None]
 
 class ProblemResponse(JSONResponse):
     media_type = PROBLEM_MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        self.problem: dict[str, Any] = content  # kept for the browser-page fallback
+        return super().render(content)
 
 
 class Problem(Exception):
@@ -133,16 +137,26 @@ _HTTP_DETAILS = {
 }
 
 
-def _as_page(request: Request, status: int, detail: str) -> Response | None:
-    html_errors: HtmlErrors | None = getattr(request.app.state, "html_errors", None)
-    return html_errors(request, status, detail) if html_errors is not None else None
+Handler = Callable[[Request, Exception], Awaitable[ProblemResponse]]
 
 
-async def _problem_handler(request: Request, exc: Exception) -> Response:
+def _or_page(handler: Handler) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """The handler's problem, or the same status and message as a page for a browser."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        response = await handler(request, exc)
+        html_errors: HtmlErrors | None = getattr(request.app.state, "html_errors", None)
+        if html_errors is not None:
+            page = html_errors(request, response.status_code, response.problem["detail"])
+            if page is not None:
+                return page
+        return response
+
+    return handle
+
+
+async def _problem_handler(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, Problem)
-    page = _as_page(request, exc.status, exc.detail)
-    if page is not None:
-        return page
     return problem_response(
         exc.status,
         exc.detail,
@@ -154,16 +168,13 @@ async def _problem_handler(request: Request, exc: Exception) -> Response:
     )
 
 
-async def _engine_error_handler(request: Request, exc: Exception) -> Response:
+async def _engine_error_handler(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, PolicyAuditError)
-    page = _as_page(request, exc.http_status, str(exc) or exc.code)
-    if page is not None:
-        return page
     body = problem_for_error(exc, request.url.path)
     return ProblemResponse(body, status_code=exc.http_status)
 
 
-async def _http_handler(request: Request, exc: Exception) -> Response:
+async def _http_handler(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     detail = exc.detail if isinstance(exc.detail, str) else None
@@ -171,9 +182,6 @@ async def _http_handler(request: Request, exc: Exception) -> Response:
         detail = _HTTP_DETAILS[status]
     if status == 413:
         detail = _HTTP_DETAILS[413]
-    page = _as_page(request, status, detail or _title(status))
-    if page is not None:
-        return page
     return problem_response(status, detail or _title(status), request=request, headers=exc.headers)
 
 
@@ -193,15 +201,11 @@ async def _validation_handler(request: Request, exc: Exception) -> ProblemRespon
     )
 
 
-async def _unexpected_handler(request: Request, exc: Exception) -> Response:
+async def _unexpected_handler(request: Request, exc: Exception) -> ProblemResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    detail = "Something went wrong on our side. The error was logged; please try again later."
-    page = _as_page(request, 500, detail)
-    if page is not None:
-        return page
     return problem_response(
         500,
-        detail,
+        "Something went wrong on our side. The error was logged; please try again later.",
         request=request,
         code="internal-error",
     )
@@ -209,11 +213,11 @@ async def _unexpected_handler(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI, html_errors: HtmlErrors | None = None) -> None:
     app.state.html_errors = html_errors
-    app.add_exception_handler(Problem, _problem_handler)
-    app.add_exception_handler(PolicyAuditError, _engine_error_handler)
-    app.add_exception_handler(StarletteHTTPException, _http_handler)
+    app.add_exception_handler(Problem, _or_page(_problem_handler))
+    app.add_exception_handler(PolicyAuditError, _or_page(_engine_error_handler))
+    app.add_exception_handler(StarletteHTTPException, _or_page(_http_handler))
     app.add_exception_handler(RequestValidationError, _validation_handler)
-    app.add_exception_handler(Exception, _unexpected_handler)
+    app.add_exception_handler(Exception, _or_page(_unexpected_handler))
 
 
 class ProblemBodyLimit:

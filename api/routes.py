@@ -198,7 +198,7 @@ def _text_field(form: FormData, key: str) -> str | None:
     return str(value)
 
 
-async def _read_upload(upload: UploadFile, settings: Settings) -> bytes:
+async def read_upload(upload: UploadFile, settings: Settings) -> bytes:
     limit = settings.max_upload_bytes
     data = await upload.read(limit + 1)
     if len(data) > limit:
@@ -249,7 +249,7 @@ def build_router(settings: Settings) -> APIRouter:
                         "Send the policy as a multipart part named 'file'.",
                         code="missing-file",
                     )
-                data = await _read_upload(upload, settings)
+                data = await read_upload(upload, settings)
                 name = upload.filename
             finally:
                 await form.close()
@@ -312,7 +312,7 @@ def build_router(settings: Settings) -> APIRouter:
                 service.check_request(rubric, jurisdiction)
                 for upload in uploads:
                     try:
-                        items.append((upload.filename, await _read_upload(upload, settings), ""))
+                        items.append((upload.filename, await read_upload(upload, settings), ""))
                     except Problem as problem:
                         items.append((upload.filename, problem, ""))
             finally:

@@ -27,7 +27,7 @@ from policy_audit.models import Scorecard
 from policy_audit.rubric import DEFAULT_RUBRIC
 
 from .problems import Problem
-from .routes import markdown_response
+from .routes import markdown_response, read_upload
 from .scorecard_view import scorecard_view
 from .service import AuditService, hash_token
 from .settings import Settings
@@ -256,16 +256,7 @@ async def _document(
         )
     if has_file:
         assert isinstance(upload, UploadFile)
-        limit = settings.max_upload_bytes
-        data = await upload.read(limit + 1)
-        if len(data) > limit:
-            raise Problem(
-                413,
-                f"{upload.filename}: the file is larger than the limit of "
-                f"{limit / (1024 * 1024):g} MB.",
-                code="too-large",
-            )
-        return data, upload.filename, "document"
+        return await read_upload(upload, settings), upload.filename, "document"
     if text.strip():
         return text.encode("utf-8"), values.get("name") or None, "pasted text"
     raise Problem(
