@@ -19,6 +19,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .fields import Field, fields_of
+
 # Headings that open a section: "462.5   RETENTION", "Section 9 Log of Use", "# Sharing",
 # "IV. DATA RETENTION", "ARTICLE 3 - SHARING".
 _NUMBERED_HEADING = re.compile(
@@ -126,6 +128,7 @@ def structure_component(doc: Doc) -> Doc:
     if len(doc):
         doc.from_array([SENT_START], flags)
     doc.user_data["policy_audit_lines"] = lines
+    doc.user_data["policy_audit_fields"] = fields_of(lines)
     sections: list[Span] = []
     headings = [line for line in lines if line.kind == "heading"]
     for index, heading in enumerate(headings):
@@ -154,3 +157,8 @@ def make_doc(text: str) -> Doc:
 
 def lines_of(doc: Doc) -> list[Line]:
     return doc.user_data["policy_audit_lines"]
+
+
+def fields_in(doc: Doc) -> list[Field]:
+    """The document's label/value fields (see ``policy_audit.fields``)."""
+    return doc.user_data["policy_audit_fields"]

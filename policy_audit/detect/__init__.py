@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from ..fields import Field
 from ..models import Finding, SourceText
-from ..segment import Line, get_nlp, lines_of
+from ..segment import Line, fields_in, get_nlp, lines_of
 from . import immigration, reporting, retention, sharing
 from .elements import detect_elements
 
@@ -65,6 +66,7 @@ class Clause:
 
 
 Reader = Callable[[Clause], list[Finding]]
+FieldReader = Callable[[Field], list[Finding]]
 
 READERS: dict[str, tuple[tuple[str, ...], Reader]] = {
     "retention": (retention.TRIGGERS, retention.read),
@@ -72,6 +74,11 @@ READERS: dict[str, tuple[tuple[str, ...], Reader]] = {
     "immigration": (immigration.TRIGGERS, immigration.read),
     "reporting": (reporting.TRIGGERS, reporting.read),
 }
+
+
+# Readers of label/value fields ("Data Retention" / "30 days"): they ask the structure.
+FIELD_READERS: tuple[FieldReader, ...] = (retention.read_field, sharing.read_field,
+                                          reporting.read_field)
 
 
 @functools.cache
@@ -125,6 +132,9 @@ def detect(
     for topic, (_, reader) in READERS.items():
         for index in sorted(wanted[topic]):
             findings.extend(reader(clauses[index]))
+    for found in fields_in(doc):
+        for read_field in FIELD_READERS:
+            findings.extend(read_field(found))
     if rubric is not None:
         findings.extend(detect_elements(doc, clauses, list(rubric.criteria)))
     for finding in findings:

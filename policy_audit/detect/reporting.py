@@ -25,6 +25,7 @@ from .clause import modality_before, negated_before
 from .common import make_finding
 
 if TYPE_CHECKING:
+    from ..fields import Field
     from . import Clause
 
 TRIGGERS = (
@@ -36,12 +37,6 @@ TRIGGERS = (
     "directive", "directives", "memo", "memos", "memorandum", "findings",
 )  # fmt: skip
 
-_USAGE_LABEL_RE = re.compile(
-    r"(?i)\b(?:vehicles?|plates?|reads?|scans?|detections?)\s+(?:detected|read|scanned|captured|"
-    r"collected)|\b(?:searches|queries|hits|alerts|detections|scans|reads)\b.{0,30}\b(?:last|past|"
-    r"this|per)\b"
-)
-_NUMBER_LINE_RE = re.compile(r"^\s*[\d,]{1,15}\s*$")
 _PUBLIC_AUDIT_RE = re.compile(r"(?i)\bpublic\s+(?:search\s+)?audit\b")
 _PUBLIC_RE = re.compile(
     r"(?i)\b(?:public(?:ly)?(?!\s+(?:safety|agenc\w+|records?\s+act|review|roads?|streets?|"
@@ -98,22 +93,41 @@ _OPERATIONAL_RE = re.compile(r"(?i)\b(?:malfunction\w*|misread\w*|damage\w*|inop
                              r"errors?\b|outage|breach\w*)")  # fmt: skip
 
 
-def _usage_label(clause: Clause) -> Finding | None:
-    """A portal's "Searches in the last 30 days" label followed by a bare number."""
+# A field that counts use of the system: "Number of Searches", "Hotlist hits in the last 30
+# days", "Vehicles detected", "Plates read this month", "Data requests received".
+_FIGURE_KEY_RE = re.compile(
+    r"(?i)\b(?:searches|search\s+sessions|search(?:es)?\s+performed|quer(?:y|ies)|hits|alerts|"
+    r"detections|reads|scans|plates?\s+(?:read|scanned|captured|collected)|vehicles?\s+"
+    r"(?:detected|read|scanned|captured)|requests?|audits?\s+(?:performed|conducted))\b"
+)
+_FIGURE_VALUE_RE = re.compile(r"^\s*\d[\d,. ]{0,15}\s*(?:[A-Za-z]{0,12})\s*$")
+
+
+def read_field(field: Field) -> list[Finding]:
+    """A label/value field stating how much the system was used: a public usage figure."""
+    if not _FIGURE_KEY_RE.search(field.key_text) or not _FIGURE_VALUE_RE.match(
+        field.value_text
+    ):
+        return []
+    return [
+        Finding(
+            topic="reporting",
+            text=field.key_text,
+            start=field.start,
+            end=field.end,
+            section=field.key.section,
+            modality="fact",
+            cues=["reporting.public_figures", "reporting.field"],
+        )
+    ]
+
+
+def _public_audit(clause: Clause) -> Finding | None:
+    """A "Public Search Audit" label: the searches themselves are open to the public."""
     line = clause.line
-    if line.kind == "body" and len(line.text) > 80:
-        return None
-    following = clause.neighbour(1)
     if _PUBLIC_AUDIT_RE.search(line.text) and len(line.text) < 40:
         return make_finding(clause, "reporting", ["reporting.public_figures"])
-    if not _USAGE_LABEL_RE.search(line.text) or following is None:
-        return None
-    if not _NUMBER_LINE_RE.match(following.text):
-        return None
-    finding = make_finding(clause, "reporting", ["reporting.public_figures"])
-    finding.end = following.end
-    finding.text = clause.quote(finding.start, finding.end)
-    return finding
+    return None
 
 
 def _policy_link(clause: Clause) -> Finding | None:
@@ -141,7 +155,7 @@ def _policy_link(clause: Clause) -> Finding | None:
 
 
 def read(clause: Clause) -> list[Finding]:
-    for special in (_usage_label, _policy_link):
+    for special in (_public_audit, _policy_link):
         found = special(clause)
         if found is not None:
             return [found]

@@ -24,6 +24,7 @@ from .clause import DISCRETIONARY, EXCEPTION_RE, FACT, read_clause
 from .durations import find_durations
 
 if TYPE_CHECKING:
+    from ..fields import Field
     from . import Clause
 
 TRIGGERS = (
@@ -84,9 +85,6 @@ _INDEFINITE_RE = re.compile(
     r"in\s+perpetuity)\b"
 )
 _NEGATED_MAX_RE = re.compile(r"(?i)\b(?:more|longer)\s+than\b|\bbeyond\b|\bin\s+excess\s+of\b")
-_LABEL_RE = re.compile(r"(?i)\bretention\b|\bretained\b|\bdeleted\s+after\b|\bpurged\s+after\b")
-_BARE_DURATION_RE = re.compile(r"(?i)^\s*[\d,]+\s*(?:calendar\s+)?(?:days?|months?|years?|hours?)"
-                               r"\s*\.?\s*$")  # fmt: skip
 
 
 def _scope(subject: str) -> str:
@@ -102,33 +100,53 @@ def _scope(subject: str) -> str:
     return "nonhit" if nonhit else "general"
 
 
-def _label_value(clause: Clause) -> Finding | None:
-    """Key/value pages: a line "Data retention (in days)" followed by a line "30 days"."""
-    line = clause.line
-    following = clause.neighbour(1)
-    if line.kind not in ("label", "heading") or not _LABEL_RE.search(line.text):
-        return None
-    if following is None or not _BARE_DURATION_RE.match(following.text):
-        return None
-    durations = find_durations(following.text, following.start)
-    if not durations:
-        return None
-    return Finding(
-        topic="retention",
-        text=f"{line.text} {following.text}",
-        start=line.start,
-        end=following.end,
-        section=clause.section,
-        modality=FACT,
-        durations=durations,
-        cues=["retention.limit", "retention.label_value", "scope.general"],
-    )
+# A field about retention: "Data Retention", "Retention period (in days)", "Days data is
+# kept", "Deleted after". Its value states the period ("30 days", "21", "Indefinitely").
+_FIELD_KEY_RE = re.compile(
+    r"(?i)\bretention\b|\bretain(?:ed|s)?\b|\b(?:deleted|purged|erased|destroyed|kept|stored)\b"
+)
+_DAYS_KEY_RE = re.compile(r"(?i)\bdays\b")
+_BARE_NUMBER_RE = re.compile(r"^\s*(\d{1,5})\s*$")
+_UNKNOWN_VALUE_RE = re.compile(r"(?i)\b(?:unavailable|not\s+available|n/a|unknown|tbd)\b")
+
+
+def read_field(field: Field) -> list[Finding]:
+    """A label/value field about retention: the value is the period, stated as fact."""
+    key = field.key_text
+    value = field.value_text.strip()
+    if not value or not _FIELD_KEY_RE.search(key) or len(value.split()) > 8:
+        return []
+    if _UNKNOWN_VALUE_RE.search(value):
+        return []
+    cues = ["retention.limit", "retention.field"]
+    durations = find_durations(value, field.value_start)
+    number = _BARE_NUMBER_RE.match(value)
+    if not durations and number and _DAYS_KEY_RE.search(key):
+        # "Retention (in days)" / "30": the key carries the unit.
+        durations = find_durations(f"{number[1]} days", field.value_start)
+        durations = [d.model_copy(update={"text": number[1], "end": field.value_start
+                                          + len(value)}) for d in durations]  # fmt: skip
+    if _INDEFINITE_RE.search(value):
+        cues = ["retention.indefinite", "retention.field"]
+        durations = []
+    elif not durations:
+        return []
+    cues.append(f"scope.{_scope(key)}")
+    return [
+        Finding(
+            topic="retention",
+            text=key,
+            start=field.start,
+            end=field.end,
+            section=field.key.section,
+            modality=FACT,
+            durations=durations,
+            cues=cues,
+        )
+    ]
 
 
 def read(clause: Clause) -> list[Finding]:
-    labelled = _label_value(clause)
-    if labelled is not None:
-        return [labelled]
     if clause.text.rstrip().endswith("?"):
         return []  # a question is not a rule
     findings: list[Finding] = []

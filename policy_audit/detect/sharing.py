@@ -22,12 +22,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..models import Finding
+from ..models import Finding, Recipient
 from .clause import exception_kinds, exceptions_after, negated_around, read_clause
 from .common import SALE_RE, SHARE_RE, in_prohibited_list, make_finding
 from .recipients import find_recipients, kinds
 
 if TYPE_CHECKING:
+    from ..fields import Field
     from . import Clause
 
 TRIGGERS = (
@@ -79,52 +80,71 @@ _PRIVATE_EXCEPTION_RE = re.compile(
     r"(?i)\b(?:private|critical\s+infrastructure|owners?|operators?|"
     r"compan(?:y|ies)|vendors?|contractors?|business\w*)\b"
 )
-_GRANT_LABEL_RE = re.compile(
-    r"(?i)\b(?:organi[sz]ations|agencies|entities|departments)\b.{0,30}\b(?:granted|given|with)\s+"
-    r"access\b|\b(?:agencies|organi[sz]ations)\b.{0,40}\bshares?\s+with\b"
+# Which way a list of organisations points is read from its label and caption: outbound
+# ("Organizations granted access to our data", "Sharing data with", "Agencies we share
+# with") is this agency's sharing; inbound ("Receiving data from", "Organizations sharing
+# their data with us") is not.
+_OUTBOUND_KEY_RE = re.compile(
+    r"(?i)\b(?:granted|given|gives?|grant|has|have|with)\s+(?:\w+\s+){0,2}access\b|"
+    r"\bshar(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?with\b|\baccess\s+to\s+(?:[\w'’.-]+\s+){0,6}?"
+    r"data\b|\b(?:recipients?|shared\s+with|disseminat\w+\s+to|sent\s+to)\b"
 )
-_INBOUND_LABEL_RE = re.compile(r"(?i)\bsharing\s+their\s+data\s+with\b|\bshare\s+their\s+data\b")
+_INBOUND_KEY_RE = re.compile(
+    r"(?i)\breceiv\w*\b|\bfrom\b|\bshar\w+\s+their\s+data\b|\btheir\s+data\b|"
+    r"\b(?:with|to)\s+(?:us|our\s+(?:agency|department|office))\b"
+)
+_ENTITY_KEY_RE = re.compile(
+    r"(?i)\b(?:organi[sz]ations?|agenc(?:y|ies)|entit(?:y|ies)|departments?|partners?|"
+    r"networks?|jurisdictions?|recipients?)\b"
+)
 _NONE_RE = re.compile(
-    r"(?i)(?:[-:–—]\s*|^)\s*(?:none|n/?a|no\s+(?:organi[sz]ations|agencies))\s*\.?\s*$"
+    r"(?i)^\s*(?:none|n/?a|no\s+(?:organi[sz]ations|agencies|one)|not\s+applicable)\b|"
+    r"\b(?:is|are)\s+not\s+shar\w+|\bdoes\s+not\s+share\b|\bno\s+(?:outside\s+)?"
+    r"(?:agencies|organi[sz]ations)\s+(?:have|has|are)\b"
 )
+_QUOTED_LIST = 400  # characters of a long list quoted as evidence
 
 
-def _grant_list(clause: Clause) -> Finding | None:
-    line = clause.line
-    if line.text.rstrip().endswith((".", ";")) or not _GRANT_LABEL_RE.search(line.text):
-        return None
-    if _INBOUND_LABEL_RE.search(line.text):
-        return None  # data coming IN from others is not this agency's sharing
-    if _NONE_RE.search(line.text):
-        return make_finding(clause, "sharing", ["sharing.no_recipients"])
-    following = clause.neighbour(1)
-    if (
-        following is None
-        or following.kind in ("heading", "label")
-        or _NONE_RE.search(following.text)
-    ):
-        cue = "sharing.no_recipients" if following is not None and _NONE_RE.search(
-            following.text) else "sharing.empty_list"  # fmt: skip
-        return make_finding(clause, "sharing", [cue])
-    recipients = find_recipients(following.text, following.start)
+def read_field(field: Field) -> list[Finding]:
+    """A field listing who is granted access to this agency's data (a portal's sharing
+    list, a table row "Agencies with access: …"), or saying that nobody is."""
+    key = field.key_text
+    if not (_OUTBOUND_KEY_RE.search(key) and _ENTITY_KEY_RE.search(key)):
+        return []
+    if _INBOUND_KEY_RE.search(key) and not re.search(r"(?i)\bgranted\s+access\b", key):
+        return []  # data coming IN from others is not this agency's sharing
+    entries = field.entries()
+    value = field.value_text
+    if not entries or _NONE_RE.search(value):
+        cue = "sharing.no_recipients" if entries else "sharing.empty_list"
+        return [_field_finding(field, [cue], [], field.end)]
+    recipients: list[Recipient] = []
+    for text, start in entries:
+        recipients.extend(find_recipients(text, start))
     cues = ["sharing.grant_list"]
     if "federal" in kinds(recipients) or "immigration" in kinds(recipients):
         cues.append("sharing.federal_allowed")
+    # Quote the label and the list's first entries, not a thousand names.
+    end = field.value_start + _QUOTED_LIST
+    quoted_end = max((start + len(text) for text, start in entries if start + len(text) <= end),
+                     default=min(field.end, end))  # fmt: skip
+    return [_field_finding(field, cues, recipients, quoted_end)]
+
+
+def _field_finding(field: Field, cues: list[str], recipients: list[Recipient], end: int
+                   ) -> Finding:
     return Finding(
         topic="sharing",
-        text=f"{line.text} {following.text[:400]}",
-        start=line.start,
-        end=min(following.end, following.start + 400),
-        section=clause.section,
+        text=field.key_text,
+        start=field.start,
+        end=end,
+        section=field.key.section,
         recipients=recipients,
-        cues=cues,
+        cues=[*cues, "sharing.field"],
     )
 
 
 def read(clause: Clause) -> list[Finding]:
-    listed = _grant_list(clause)
-    if listed is not None:
-        return [listed]
     text = clause.text
     if text.rstrip().endswith("?"):
         return []

@@ -141,7 +141,17 @@ def _join_threshold(lines: list[RawLine]) -> int:
     if len(lengths) < 5:
         return 60
     typical = statistics.quantiles(lengths, n=4)[2]  # 75th percentile
+    if typical < _NARROWEST_WRAP:
+        # Most lines are short: a list of names or label/value rows, not prose wrapped at
+        # a margin. Joining by length would merge "Springfield PD" with "Shelbyville SO".
+        return _NEVER
     return int(min(60, 0.65 * typical))
+
+
+# Prose wrapped narrower than this is rare (even two-column PDFs run to ~45 characters);
+# a document whose lines are mostly shorter is a list, and its lines were never wrapped.
+_NARROWEST_WRAP = 40
+_NEVER = 1 << 30
 
 
 def _continues(
