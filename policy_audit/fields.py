@@ -209,6 +209,20 @@ def _has_caption(lines: list[Line], key: int) -> bool:
         and is_caption(lines[key + 1])
         and lines[after].kind != "heading"
         and not _starts_field(lines, after)
+        and not _heads_a_sentence(lines, after)
+    )
+
+
+def _heads_a_sentence(lines: list[Line], index: int) -> bool:
+    """ "Hotlist Policy" over "Hits are verified before action.": a key whose value is a
+    sentence, so the sentence above it was a value too, not a caption."""
+    following = index + 1
+    return (
+        _is_key(lines[index])
+        and following < len(lines)
+        and lines[following].kind == "body"
+        and not _is_entry(lines[following])
+        and not is_caption(lines[following])
     )
 
 
@@ -233,7 +247,7 @@ def _values(lines: list[Line], start: int, *, open_list: bool) -> list[Line]:
     if start >= len(lines):
         return []
     first = lines[start]
-    if first.kind == "heading" or _starts_field(lines, start):
+    if first.kind == "heading" or _starts_field(lines, start) or _inline(first) is not None:
         return []  # the key has no value ("Hotlists Alerted On", then the next field)
     if not _is_entry(first) and not (open_list and _words(first) <= 40):
         return []  # a paragraph follows: the key was a heading, not a label

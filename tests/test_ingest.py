@@ -220,7 +220,8 @@ def test_html_blocks_scripts_and_deep_nesting() -> None:
 
 def test_html_definition_terms_and_values_stay_apart() -> None:
     """A <dd> value that runs long must not swallow the next <dt> label (nor the label its
-    value): every block element ends a paragraph."""
+    value): every block element ends a paragraph. A term ends with ":" (it labels what is
+    under it) and a table row stays one line, its cells split by " | "."""
     page = (
         "<html><body><dl>"
         "<dt>Cameras in service</dt><dd>12</dd>"
@@ -231,16 +232,15 @@ def test_html_definition_terms_and_values_stay_apart() -> None:
     )
     source = read_document(page.encode(), name="portal.html")
     assert source.text.split("\n") == [
-        "Cameras in service",
+        "Cameras in service:",
         "12",
-        "Alert sources",
+        "Alert sources:",
         "State stolen-car file, regional warrant list, missing person bulletins and local "
         "case lists",
-        "Uses not allowed",
+        "Uses not allowed:",
         "• Deportation work",
         "• Private use",
-        "Days kept",
-        "45",
+        "Days kept | 45",
     ]
 
 

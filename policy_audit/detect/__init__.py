@@ -129,9 +129,13 @@ def detect(
             wanted["reporting"].add(bisect.bisect_right(starts, at) - 1)
             at = text.find(marker, at + 1)
     findings: list[Finding] = []
+    # A caption ("Organizations granted access to our data.") describes a field; it states
+    # no rule of its own. The field readers read it with its label and value.
+    captions = {found.caption.start for found in fields_in(doc) if found.caption is not None}
     for topic, (_, reader) in READERS.items():
         for index in sorted(wanted[topic]):
-            findings.extend(reader(clauses[index]))
+            if clauses[index].line.start not in captions:
+                findings.extend(reader(clauses[index]))
     for found in fields_in(doc):
         for read_field in FIELD_READERS:
             findings.extend(read_field(found))
