@@ -8,8 +8,7 @@ from policy_audit.detect.clause import (
     MANDATORY,
     exception_kinds,
     exceptions_after,
-    modality_before,
-    negated_around,
+    read_clause,
 )
 
 
@@ -30,7 +29,7 @@ def key(text: str, word: str) -> tuple[int, int]:
     ],
 )
 def test_modality_of_the_governing_verb(text: str, verb: str, expected: str) -> None:
-    assert modality_before(text, text.index(verb)) == expected
+    assert read_clause(text, *key(text, verb)).modality == expected
 
 
 @pytest.mark.parametrize(
@@ -46,7 +45,7 @@ def test_modality_of_the_governing_verb(text: str, verb: str, expected: str) -> 
     ],
 )
 def test_negation_scope(text: str, verb: str, negated: bool) -> None:
-    assert negated_around(text, *key(text, verb)) is negated
+    assert read_clause(text, *key(text, verb)).negated is negated
 
 
 @pytest.mark.parametrize(
@@ -70,3 +69,23 @@ def test_exceptions_are_found_and_classified(text: str, kind: str) -> None:
 
 def test_no_exception_in_a_plain_ban() -> None:
     assert exceptions_after("ALPR data shall not be shared with ICE.", 0) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "modality", "negated"),
+    [
+        # The sentences on which the two readers the engine once had disagreed.
+        ("ALPR data may only be shared with other law enforcement agencies.", "shared",
+         MANDATORY, False),
+        ("No officer may share ALPR data with any private entity.", "share", MANDATORY, True),
+        ("Officers shall log in and record a reason for every search.", "record", MANDATORY,
+         False),
+        ("Face recognition will not be used.", "Face recognition", MANDATORY, True),
+        ("The Department does not share ALPR data with data brokers.", "share", FACT, True),
+    ],
+)
+def test_one_reader_for_core_and_element_criteria(
+    text: str, verb: str, modality: str, negated: bool
+) -> None:
+    reading = read_clause(text, *key(text, verb))
+    assert (reading.modality, reading.negated) == (modality, negated)

@@ -1,10 +1,13 @@
-"""Read how firmly a clause speaks: modality, negation and exceptions.
+"""Read how firmly a clause speaks: modality, negation and exceptions, in one place.
 
 Without a parser there is no dependency tree, so scope is positional and deliberate:
-the modal or negation that governs a verb is the nearest one before it in the same
-clause, and an exception is the text after "unless", "except", "other than" and friends.
-These functions take the clause text and the character position of the verb that
-matters (the "key"), and say what governs it.
+a modal governs every verb coordinated with it up to a clause boundary ("shall log in ...
+and record a reason"), "may only" restricts, "No officer may" forbids, a subject key takes
+the modal after it ("face recognition will not be used"), and an exception is the text
+after "unless", "except", "other than" and friends, classed by its breadth (judicial,
+law, approval, evidence). ``read_clause`` is the entry point for every criterion, core
+and element alike: it takes the clause text and the span of the word that matters (the
+"key") and says what governs it.
 """
 
 from __future__ import annotations
@@ -66,25 +69,17 @@ EXCEPTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 @dataclass(frozen=True)
 class Reading:
+    """How firmly a clause speaks about its key, and what exceptions qualify it."""
+
     modality: str
     negated: bool
     exceptions: tuple[str, ...]
     exception_kinds: tuple[str, ...]
+    rule: str = "fact"  # which reading rule decided (see ``ScopedReading.rule``)
+    modal: str | None = None
 
 
-def modality_before(text: str, key: int, window: int = 60) -> str:
-    """The modality governing the verb at ``key``: the nearest modal in the clause before it."""
-    start = max(0, key - window)
-    segment = re.split(r"[;:.]|\b(?:and|or|but|then|thereafter|which|that)\s", text[start:key])[-1]
-    # A plain statement ("data is purged after 30 days") is a rule too: present
-    # practice counts as a requirement, so no modal means FACT, not NONE.
-    found = FACT
-    for match in _MODAL_RE.finditer(segment):
-        found = MANDATORY if match["mand"] else DISCRETIONARY
-    return found
-
-
-def negated_before(text: str, key: int, window: int = 90) -> bool:
+def _negated_before(text: str, key: int, window: int = 90) -> bool:
     """True when a negation governs the verb at ``key`` ("shall not be shared", "no ... shall")."""
     segment = text[max(0, key - window) : key]
     segment = re.split(r"[;.]|\b(?:but|however|except|unless)\b", segment)[-1]
@@ -92,9 +87,9 @@ def negated_before(text: str, key: int, window: int = 90) -> bool:
     return bool(_NEGATION_RE.search(cleaned))
 
 
-def negated_around(text: str, start: int, end: int) -> bool:
+def _negated_around(text: str, start: int, end: int) -> bool:
     """A negation before the key, or a prohibition word right after it ("... is prohibited")."""
-    if negated_before(text, start):
+    if _negated_before(text, start):
         return True
     after = text[end : end + 60]
     after = re.split(r"[;.]", after)[0]
@@ -124,22 +119,10 @@ def exception_kinds(phrases: list[str]) -> list[str]:
     return kinds
 
 
-def read_clause(text: str, key_start: int, key_end: int) -> Reading:
-    exceptions = exceptions_after(text, key_end)
-    return Reading(
-        modality=modality_before(text, key_start),
-        negated=negated_around(text, key_start, key_end),
-        exceptions=tuple(exceptions),
-        exception_kinds=tuple(exception_kinds(exceptions)),
-    )
-
-
 # --------------------------------------------------------------------------- scoped reading
-# Added for the generic ``elements`` detector. The functions above read a fixed window
-# before the key and stop at every "and"/"or", so a modal never reaches the second verb of
-# "shall log in ... and record a reason". These read the whole clause instead: a modal
-# governs every verb coordinated with it, until a boundary (";", ":", "unless", "except",
-# "but", ...) or a new clause (a conjunction followed by its own finite verb or modal).
+# A modal governs every verb coordinated with it, until a boundary (";", ":", "unless",
+# "except", "but", ...) or a new clause (a conjunction followed by its own finite verb or
+# modal). With no modal, a negation right before or after the key decides (a fact).
 
 COORDINATED = "coordinated"  # a modal reaching past "and"/"or" or beyond the old window
 MAY_ONLY = "may-only"  # "may only", "may be used only", "Only X may": a restriction
@@ -340,7 +323,7 @@ def _read_fact(text: str, start: int, key_start: int, key_end: int) -> ScopedRea
     # Clip at the last clause break so "X shall not ..., and records are kept" is not negated.
     for brk in _CLAUSE_BREAK_RE.finditer(text, start, key_start):
         start = brk.start()
-    negated = negated_around(text[start:], key_start - start, key_end - start)
+    negated = _negated_around(text[start:], key_start - start, key_end - start)
     after = text[key_end : scope_end(text, key_end)]
     negated = negated or bool(_FACT_NEGATED_AFTER_RE.match(after))
     return ScopedReading(FACT, negated, PLAIN_FACT)
@@ -356,3 +339,19 @@ def read_lead_in(text: str) -> ScopedReading | None:
     if reading.modality == FACT and not reading.negated:
         return None
     return reading
+
+
+def read_clause(text: str, key_start: int, key_end: int) -> Reading:
+    """The one reader of legal English every criterion uses: modality and negation of the
+    verb phrase holding ``text[key_start:key_end]`` (``read_scoped``), and the exceptions
+    that qualify it from there on, with their breadth."""
+    scoped = read_scoped(text, key_start, key_end)
+    exceptions = exceptions_after(text, key_end)
+    return Reading(
+        modality=scoped.modality,
+        negated=scoped.negated,
+        exceptions=tuple(exceptions),
+        exception_kinds=tuple(exception_kinds(exceptions)),
+        rule=scoped.rule,
+        modal=scoped.modal,
+    )

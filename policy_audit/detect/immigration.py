@@ -19,7 +19,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding
-from .clause import EXCEPTION_RE, exception_kinds, negated_around, read_clause
+from .clause import EXCEPTION_RE, exception_kinds, read_clause
 from .common import SHARE_RE, in_prohibited_list, make_finding
 from .recipients import find_recipients, kinds
 
@@ -66,7 +66,7 @@ def read(clause: Clause) -> list[Finding]:
     cues: list[str] = []
     share = SHARE_RE.search(text)
     share_negated = share is not None and any(
-        negated_around(text, m.start(), m.end()) for m in SHARE_RE.finditer(text)
+        read_clause(text, m.start(), m.end()).negated for m in SHARE_RE.finditer(text)
     )
     prohibiting = listed or share_negated or bool(_PROHIBITION_RE.search(text))
     if immigration is not None:

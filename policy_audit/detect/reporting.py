@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding
-from .clause import modality_before, negated_before
+from .clause import read_clause
 from .common import make_finding
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def read(clause: Clause) -> list[Finding]:
         return []
     cues: list[str] = []
     public = _PUBLIC_RE.search(text)
-    if public and negated_before(text, public.start(), 30):
+    if public and read_clause(text, public.start(), public.end()).negated:
         public = None
     report = _REPORT_RE.search(text)
     policy = _POLICY_RE.search(text)
@@ -202,7 +202,8 @@ def read(clause: Clause) -> list[Finding]:
             cues.append("reporting.internal")
     if not cues:
         return []
-    modality = modality_before(text, (public or report).start() if (public or report) else 0)
+    key = public or report
+    modality = read_clause(text, key.start(), key.end()).modality if key else "fact"
     finding = make_finding(clause, "reporting", cues)
     finding.modality = modality
     if extended_to is not None:  # quote the report and the sentence that lists its figures
@@ -213,7 +214,7 @@ def read(clause: Clause) -> list[Finding]:
 
 def _negated_posting(text: str) -> bool:
     """ "shall not publish this policy", "will not be posted": the policy stays private."""
-    return any(negated_before(text, m.start(), 30) for m in _POSTED_RE.finditer(text))
+    return any(read_clause(text, m.start(), m.end()).negated for m in _POSTED_RE.finditer(text))
 
 
 def _figures_in_next_sentences(clause: Clause) -> int | None:

@@ -23,7 +23,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding, Recipient
-from .clause import exception_kinds, exceptions_after, negated_around, read_clause
+from .clause import exception_kinds, exceptions_after, read_clause
 from .common import SALE_RE, SHARE_RE, in_prohibited_list, make_finding
 from .recipients import find_recipients, kinds
 
@@ -165,7 +165,7 @@ def read(clause: Clause) -> list[Finding]:
     reading = read_clause(text, verb.start(), verb.end()) if verb else None
     if verb is not None:
         verbs = list(SHARE_RE.finditer(text))
-        flags = [negated_around(text, m.start(), m.end()) for m in verbs]
+        flags = [read_clause(text, m.start(), m.end()).negated for m in verbs]
         negated = any(flags) or (in_prohibited_list(clause) and "search" in verb.group(0).lower())
         if negated and not flags[0] and any(flags):
             # "may only be shared with public agencies …, and shall never be sold to private
