@@ -6,9 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding
-from .clause import Reading
+from .clause import Reading, read_lead_in
 
 if TYPE_CHECKING:
+    from ..segment import Line
     from . import Clause
 
 SHARE_VERB = (
@@ -27,19 +28,38 @@ PROHIBITED_CONTEXT_RE = re.compile(
 )
 
 
+_MAX_ITEMS_BACK = 40
+
+
+def list_head(clause: Clause) -> Line | None:
+    """The line a list item hangs from (walking back over sibling items), or, for the line
+    right after a lead-in, that lead-in."""
+    if clause.line.kind != "item":
+        if clause.start != clause.line.start:
+            return None  # a later sentence of a body line stands on its own
+        previous = clause.neighbour(-1)
+        ends = previous is not None and previous.text.rstrip().endswith(":")
+        return previous if ends else None
+    for step in range(1, _MAX_ITEMS_BACK + 1):
+        line = clause.neighbour(-step)
+        if line is None or line.kind != "item":
+            return line
+    return None
+
+
 def in_prohibited_list(clause: Clause) -> bool:
-    """Under a "Prohibited Uses" heading or label, a bare list item is a prohibition."""
-    return any(
-        text is not None and PROHIBITED_CONTEXT_RE.search(text)
-        for text in (clause.label, clause.section)
-    ) or bool(PROHIBITED_CONTEXT_RE.search(_previous_line_text(clause)))
-
-
-def _previous_line_text(clause: Clause) -> str:
-    previous = clause.neighbour(-1)
-    if previous is None or (previous.kind == "body" and clause.line.kind == "body"):
-        return ""
-    return previous.text if previous.text.rstrip().endswith(":") else ""
+    """Under a "Prohibited Uses" heading or label, or a lead-in that forbids ("The system
+    shall not be used for the following:"), a bare list item is a prohibition."""
+    if any(text is not None and PROHIBITED_CONTEXT_RE.search(text)
+           for text in (clause.label, clause.section)):  # fmt: skip
+        return True
+    head = list_head(clause)
+    if head is None or not (head.text.rstrip().endswith(":") or clause.line.kind == "item"):
+        return False
+    if PROHIBITED_CONTEXT_RE.search(head.text):
+        return True
+    lead = read_lead_in(head.text) if head.text.rstrip().endswith(":") else None
+    return lead is not None and lead.negated
 
 
 def make_finding(

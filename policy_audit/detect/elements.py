@@ -41,7 +41,7 @@ from .clause import (
     read_scoped,
     scope_start,
 )
-from .common import PROHIBITED_CONTEXT_RE, in_prohibited_list, make_finding
+from .common import PROHIBITED_CONTEXT_RE, in_prohibited_list, list_head, make_finding
 
 if TYPE_CHECKING:
     from ..rubric import Criterion, ElementSpec
@@ -77,7 +77,6 @@ _CONTINUATION_RE = re.compile(
     r"(?:point|time)|upon\s+(?:expiration|expiry)|then)\b"
 )
 # How far back a list item looks for the lead-in line it completes.
-_MAX_ITEMS_BACK = 40
 
 
 @dataclass(frozen=True)
@@ -198,7 +197,7 @@ def _key_of(clause: Clause) -> Line | None:
 
 
 def _context_of(clause: Clause, previous: Clause | None = None) -> _Context:
-    head = _list_head(clause)
+    head = list_head(clause)
     lead_in = head.text if head is not None and head.text.rstrip().endswith(":") else None
     if head is not None and lead_in is None and not _is_heading_like(head):
         head = None
@@ -217,22 +216,6 @@ def _is_heading_like(line: Line) -> bool:
     """A short line without sentence punctuation ("What is not collected") heads its list."""
     text = line.text.strip()
     return line.kind != "item" and len(text.split()) <= 9 and not text.endswith((".", ";", ","))
-
-
-def _list_head(clause: Clause) -> Line | None:
-    """The line a list item hangs from (walking back over sibling items), or, for the line
-    right after a lead-in, that lead-in."""
-    if clause.line.kind != "item":
-        if clause.start != clause.line.start:
-            return None  # a later sentence of a body line stands on its own
-        previous = clause.neighbour(-1)
-        ends = previous is not None and previous.text.rstrip().endswith(":")
-        return previous if ends else None
-    for step in range(1, _MAX_ITEMS_BACK + 1):
-        line = clause.neighbour(-step)
-        if line is None or line.kind != "item":
-            return line
-    return None
 
 
 def _read(clause: Clause, criterion: Criterion, context: _Context) -> Finding | None:

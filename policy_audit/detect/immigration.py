@@ -11,6 +11,9 @@ Cues:
   required by law", "unless approved by the Chief"); ``immigration.judicial_exception``:
   an exception only for a judicial warrant or court order, which keeps the ban whole
 - ``immigration.allowed``: sharing with immigration authorities expressly allowed
+- ``immigration.civil_only``: the ban covers *civil* immigration enforcement only
+- ``immigration.carve_out``: a sentence keeping immigration work open ("nothing in this
+  section prevents ...")
 """
 
 from __future__ import annotations
@@ -50,6 +53,13 @@ _SHARE_SIDE_RE = re.compile(
     r"(?i)\bfilter\w*\s+out\b|\bsearch(?:es)?\b|\bprovid\w+\b|\brequests?\b|"
     r"\bquer(?:y|ies)\b|\bon\s+behalf\s+of\b"
 )
+# "This section does not prevent ...", "Nothing in this policy prohibits ...": the sentence
+# keeps something open, it bans nothing.
+_CARVE_OUT_RE = re.compile(
+    r"(?i)\b(?:does|do|shall|will|is\s+not\s+intended\s+to)\s+not\s+(?:prevent|prohibit|preclude|"
+    r"restrict|limit|bar)\b|\bnothing\s+in\s+this\b.{0,60}?\b(?:prevents?|prohibits?|"
+    r"precludes?|restricts?|limits?|bars?)\b"
+)
 _PROHIBITION_RE = re.compile(r"(?i)\b(?:prohibit\w*|forbid\w*|illegal|unlawful|not\s+(?:permitted|"
                              r"allowed|authorized)|shall\s+not|may\s+not|must\s+not|will\s+not|"
                              r"cannot|never|filtered\s+out)\b")  # fmt: skip
@@ -68,8 +78,15 @@ def read(clause: Clause) -> list[Finding]:
     share_negated = share is not None and any(
         read_clause(text, m.start(), m.end()).negated for m in SHARE_RE.finditer(text)
     )
-    prohibiting = listed or share_negated or bool(_PROHIBITION_RE.search(text))
-    if immigration is not None:
+    # A statement of practice forbids too: "The Department does not use ALPR data for ...".
+    use_negated = any(read_clause(text, m.start(), m.end()).negated for m in _USE_RE.finditer(text))
+    prohibiting = (listed or share_negated or use_negated or bool(_PROHIBITION_RE.search(text))) \
+        and not _CARVE_OUT_RE.search(text)
+    if immigration is not None and _CARVE_OUT_RE.search(text):
+        # "Nothing in this section prevents sharing with immigration authorities when ...":
+        # a carve-out from a ban, which a ban elsewhere cannot undo.
+        cues.append("immigration.carve_out")
+    elif immigration is not None:
         if prohibiting:
             cues.extend(_ban_cues(text, listed, share, share_negated))
         elif share is not None:
@@ -85,10 +102,22 @@ def read(clause: Clause) -> list[Finding]:
         cues.append("immigration.by_reference")
     if not cues:
         return []
+    if _civil_only(text) and ("immigration.use_ban" in cues or "immigration.share_ban" in cues):
+        cues.append("immigration.civil_only")
     if "immigration.allowed" not in cues:
         cues.extend(_exception_cues(text, immigration))
     reading = read_clause(text, *(immigration.span() if immigration else (0, 0)))
     return [make_finding(clause, "immigration", cues, reading, recipients=recipients)]
+
+
+def _civil_only(text: str) -> bool:
+    """A ban on *civil* immigration enforcement only leaves criminal immigration enforcement
+    (and the agencies doing it) open: every mention of immigration is qualified as civil."""
+    mentions = list(IMMIGRATION_RE.finditer(text))
+    return bool(mentions) and all(
+        re.search(r"(?i)\bcivil\s+(?:\w+\s+)?$", text[max(0, m.start() - 20) : m.start()])
+        for m in mentions
+    )
 
 
 def _ban_cues(

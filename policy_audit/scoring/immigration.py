@@ -23,7 +23,16 @@ def score(findings: list[Finding]) -> Verdict:
     use = having(findings, "immigration.use_ban")
     share = having(findings, "immigration.share_ban")
     reference = having(findings, "immigration.by_reference")
-    swallowing = having(use + share, "immigration.exception")
+    swallowing = having(use + share, "immigration.exception") + having(
+        findings, "immigration.carve_out")
+    civil = unique(having(use + share, "immigration.civil_only"))
+    if use and share and civil and not swallowing and len(civil) == len(unique(use + share)):
+        return Verdict(
+            Level.PARTIAL, "immigration.civil-only-ban",
+            f"The policy bars using and sharing ALPR data for civil immigration enforcement "
+            f"only ({quote(civil[0])}); criminal immigration enforcement, and the federal "
+            "agencies that do it, are left open.", unique([*civil, use[0], share[0]])[:3],
+        )  # fmt: skip
     if use and share:
         evidence = unique([use[0], share[0], *swallowing[:1]])
         if swallowing:
