@@ -370,9 +370,17 @@ def _check(
             return result("not_addressed", f"{req.statute}: criterion {criterion_id!r} is not in "
                           "this rubric, so this requirement was not checked.")
         got = card.criterion(criterion_id)
-        if got.level is not Level.MISSING and LEVEL_RANK[got.level] >= LEVEL_RANK[wanted]:
+        # A criterion that read the clauses and found none of its elements rejected them:
+        # the statute is not met by a quote the rubric turned down.
+        rejected = got.rule in _REJECTING_RULES
+        if (got.level is not Level.MISSING and not rejected
+                and LEVEL_RANK[got.level] >= LEVEL_RANK[wanted]):
             return result("complies", f"complies with {req.statute}: {req.summary}",
                           got.evidence[:2])
+        if rejected:
+            return result("violates", f"violates {req.statute}: {req.summary} The policy "
+                          f"touches on it but states none of what {got.title.lower()} asks "
+                          f"for.", got.evidence[:2])
         silent = got.level is Level.MISSING and not req.must_state
         status = "not_addressed" if silent else "violates"
         lead = "not addressed:" if silent else "violates"
@@ -396,6 +404,10 @@ def _check(
                       "say so.")
     return result("not_addressed", f"not addressed: {req.statute}: {req.summary} The policy "
                   "does not say so.")
+
+
+# Verdicts that mean "the clauses about this say none of what is asked".
+_REJECTING_RULES = frozenset({"elements.addressed-without-elements"})
 
 
 def _has(card: Scorecard, criterion_id: str) -> bool:

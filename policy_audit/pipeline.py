@@ -36,7 +36,11 @@ def audit_text(
     doc = make_doc(source.text)
     findings = detect(doc, source, loaded)
     card = score_document(source, findings, loaded)
-    card.loopholes = find_loopholes(doc, source)
+    # The named loopholes of the library, and those a criterion's own rules found (already
+    # on the card): one list, so a criterion never names a loophole the list lacks.
+    named = {(found.id, found.criterion) for found in card.loopholes}
+    card.loopholes += [found for found in find_loopholes(doc, source)
+                       if (found.id, found.criterion) not in named]
     if state is not None:
         card.jurisdiction = state.id.upper()
         card.legal_findings = check(state, card, findings, text=source.text)

@@ -258,6 +258,7 @@ def test_html_line_break_is_a_soft_break() -> None:
 
 
 def test_markdown_markup_is_removed_but_structure_kept() -> None:
+    """Inline markup goes; list markers stay as written (quotes are the document's words)."""
     text = (
         "# Oakdale ALPR Memo\n\n**Retention.** Data is kept for *one year*.\n\n"
         "- See [our policy](https://oakdale.example.gov/alpr)\n"
@@ -267,7 +268,7 @@ def test_markdown_markup_is_removed_but_structure_kept() -> None:
     assert source.text.split("\n") == [
         "# Oakdale ALPR Memo",
         "Retention. Data is kept for one year.",
-        "• See our policy (https://oakdale.example.gov/alpr)",
+        "- See our policy (https://oakdale.example.gov/alpr)",
     ]
 
 

@@ -1,4 +1,6 @@
-"""Markdown → lines: keep headings and list items, drop inline markup that is not words."""
+"""Markdown → lines: keep headings and list items, drop inline markup that is not words.
+
+List markers stay as written ("- ", "* "): evidence quotes the document's own words."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
 _QUOTE = re.compile(r"^\s*>\s?")
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_BULLET = re.compile(r"^(\s*)[-*+]\s+")
 
 
 def markdown_lines(text: str) -> list[str]:
@@ -24,11 +25,11 @@ def markdown_lines(text: str) -> list[str]:
         line = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else
                          f"{m.group(1)} ({m.group(2)})", line)
         line = _EMPHASIS.sub(r"\2", line)
-        line = _BULLET.sub(r"\1• ", line)
         if line.strip().startswith("|") and line.strip().endswith("|"):
-            # A table row: one cell per line keeps label/value pairs readable.
-            lines.extend(cell.strip() for cell in line.strip().strip("|").split("|"))
-            lines.append("")
+            # A table row stays one line, its cells split by " | " ("Retention | 30 days"),
+            # the shape ``policy_audit.fields`` reads as a key and its value.
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            lines.extend([" | ".join(c for c in cells if c), ""])
             continue
         lines.append(line)
     return lines

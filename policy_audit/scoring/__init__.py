@@ -19,6 +19,7 @@ from ..models import (
     Facts,
     Finding,
     Level,
+    LoopholeFound,
     Overall,
     RubricRef,
     Scorecard,
@@ -54,11 +55,14 @@ def evidence_of(finding: Finding, rule: str | None = None) -> Evidence:
     )
 
 
-def recommendation_for(criterion: Criterion, level: Level) -> str:
+def recommendation_for(criterion: Criterion, level: Level, advice: str | None = None) -> str:
+    """What to ask for: the scorer's own advice when it knows exactly what is missing,
+    else the rubric's advice for the level; then the model language."""
     if level is Level.STRONG:
         return "Already strong: keep this language, and keep it mandatory (shall/must)."
     strong = criterion.levels[Level.STRONG].meaning
-    advice = criterion.levels[level].recommendation or f"Add language that meets: {strong}"
+    advice = advice or criterion.levels[level].recommendation or (
+        f"Add language that meets: {strong}")
     return f"{advice} Model language: {criterion.model_language.strip()}"
 
 
@@ -71,7 +75,7 @@ def result_for(criterion: Criterion, verdict: Verdict) -> CriterionResult:
         weight=criterion.weight,
         evidence=[evidence_of(f) for f in verdict.evidence],
         explanation=f"{verdict.reason} (rule: {verdict.rule})",
-        recommendation=recommendation_for(criterion, verdict.level),
+        recommendation=recommendation_for(criterion, verdict.level, verdict.recommendation),
         rule=verdict.rule,
         conflicts=[
             Conflict(description=text, stronger=evidence_of(a), weaker=evidence_of(b))
@@ -101,14 +105,24 @@ def warnings_for(
     return warnings
 
 
+def loopholes_of(criterion: Criterion, verdict: Verdict) -> list[LoopholeFound]:
+    return [
+        LoopholeFound(id=loophole_id, title=title, criterion=criterion.id, why=why,
+                      evidence=[evidence_of(finding, f"loophole.{loophole_id}")])
+        for loophole_id, title, why, finding in verdict.loopholes
+    ]  # fmt: skip
+
+
 def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) -> Scorecard:
     results: list[CriterionResult] = []
+    loopholes: list[LoopholeFound] = []
     facts: dict[str, object] = {"retention_days": None}
     for criterion in rubric.criteria:
         scorer = SCORERS[criterion.scorer]
         verdict = scorer(findings, criterion) if criterion.detect else scorer(findings)
         facts.update(verdict.facts)
         results.append(result_for(criterion, verdict))
+        loopholes.extend(loopholes_of(criterion, verdict))
     total_weight = sum(r.weight for r in results) or 1.0
     overall = round(100 * sum(r.weight * r.score for r in results) / total_weight, 1)
     return Scorecard(
@@ -125,5 +139,6 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
         overall=Overall(score=overall, grade=rubric.grade(overall)),
         facts=Facts(**facts),
         criteria=results,
+        loopholes=loopholes,
         warnings=warnings_for(source, findings, results),
     )

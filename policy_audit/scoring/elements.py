@@ -48,7 +48,7 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
         if found and loophole.scope == "clause":
             standing = [e for e in present if _stands(e, firm[e.id], found, loophole)]
             if len(standing) >= spec.partial_min:
-                return _undercut(loophole, found[0], standing, firm)
+                return _undercut(loophole, found[0], standing, firm, absent + hedged)
         if found:
             conflicts = [(f"Firm language is undercut by a loophole ({loophole.label}); the "
                           "weaker reading decides.", evidence[0], found[0])] if evidence else []
@@ -57,6 +57,8 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
                 f"The policy contains a loophole: {loophole.label} ({quote(found[0])}). "
                 f"{loophole.why}",
                 unique([found[0], *evidence])[:4], conflicts,
+                recommendation=_asks(present, absent + hedged, removing=loophole.label),
+                loopholes=[(loophole.id, loophole.label, loophole.why, found[0])],
             )
     if not absent and not hedged:
         return Verdict(
@@ -67,13 +69,15 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
         )
     missing_text = ", ".join(e.label for e in absent)
     if hedged and len(present) + len(hedged) >= spec.partial_min:
-        return _qualified(present, hedged, absent, firm, qualified, evidence + hedged_evidence)
+        verdict = _qualified(present, hedged, absent, firm, qualified, evidence + hedged_evidence)
+        verdict.recommendation = _asks(present, absent, waivable=hedged)
+        return verdict
     if len(present) >= spec.partial_min:
         return Verdict(
             Level.PARTIAL, "elements.some-firm",
             f"The policy states {', '.join(e.label for e in present)} "
             f"({quote(firm[present[0].id][0], 100)}), but not {missing_text}.",
-            evidence,
+            evidence, recommendation=_asks(present, absent),
         )
     soft_found = [f for e in spec.elements for f in soft[e.id][:1]]
     if soft_found:
@@ -85,6 +89,31 @@ def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdic
         f"The policy touches on this ({quote(mine[0], 120)}) but states none of: {missing_text}.",
         mine[:2],
     )
+
+
+def _asks(
+    present: list[ElementSpec],
+    missing: list[ElementSpec],
+    *,
+    waivable: list[ElementSpec] | None = None,
+    removing: str | None = None,
+) -> str:
+    """Ask only for what is missing, and say what the policy already states."""
+    parts = []
+    if removing:
+        parts.append(f"Remove the loophole ({removing}).")
+    if present:
+        parts.append(f"The policy already states {_joined(present)}: keep it.")
+    if waivable:
+        parts.append(f"Make {_joined(waivable)} binding, with no approval exception.")
+    if missing:
+        parts.append(f"Add {_joined(missing)}.")
+    return " ".join(parts)
+
+
+def _joined(elements: list[ElementSpec]) -> str:
+    labels = [e.label for e in elements]
+    return labels[0] if len(labels) == 1 else f"{'; '.join(labels[:-1])}; and {labels[-1]}"
 
 
 def _qualified(
@@ -144,7 +173,7 @@ def _list_items(text: str) -> list[str]:
 
 def _undercut(
     loophole: LoopholeSpec, found: Finding, standing: list[ElementSpec],
-    firm: dict[str, list[Finding]],
+    firm: dict[str, list[Finding]], missing: list[ElementSpec],
 ) -> Verdict:
     """Partial: a clause-level loophole undoes its own clause; other firm clauses stand."""
     # Prefer a clause the loophole does not touch; an item of the loophole's own list
@@ -157,6 +186,8 @@ def _undercut(
         f"It still states {', '.join(e.label for e in standing)} elsewhere "
         f"({quote(evidence[0], 100)}).",
         unique([found, *evidence])[:4],
+        recommendation=_asks(standing, missing, removing=loophole.label),
+        loopholes=[(loophole.id, loophole.label, loophole.why, found)],
     )
 
 

@@ -19,6 +19,12 @@ class Verdict:
     # (description, stronger clause, weaker clause): the weaker reading decided.
     conflicts: list[tuple[str, Finding, Finding]] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)
+    # What to ask for, when the scorer knows exactly what is missing (and what is there);
+    # otherwise the rubric's advice for the level.
+    recommendation: str | None = None
+    # Loopholes that decided the verdict: (id, title, why, the clause that holds it). They
+    # are listed in the scorecard's ``loopholes`` too, so the two never disagree.
+    loopholes: list[tuple[str, str, str, Finding]] = field(default_factory=list)
 
 
 def having(findings: Iterable[Finding], *cues: str, topic: str | None = None) -> list[Finding]:
