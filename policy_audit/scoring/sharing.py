@@ -51,7 +51,8 @@ def score(findings: list[Finding]) -> Verdict:
             ))  # fmt: skip
         return Verdict(
             Level.WEAK, cue.replace("sharing.", "sharing.weak-"),
-            f"The policy {what} ({quote(trigger)}).", unique([trigger, *limits[:2]]), conflicts,
+            f"The policy {what} ({quote(trigger)}).",
+            unique([trigger, *grant_lists[:1], *limits[:2]])[:3], conflicts,
         )  # fmt: skip
     closed = having(sharing, "sharing.le_only", "sharing.closed_list")
     process = having(sharing, "sharing.process")
@@ -74,7 +75,8 @@ def score(findings: list[Finding]) -> Verdict:
     if narrowing and not closed:
         present.insert(0, "some recipients barred")
     absent = [name for name, group in parts if not group]
-    evidence = unique(limits or sharing)[:3]
+    # The list of who has access is the plainest sharing fact a page states: quote it too.
+    evidence = unique([*(limits or sharing)[:2], *grant_lists[:1], *limits[2:]])[:3]
     if not limits:
         reason = (f"The policy speaks of outside requests or release ({quote(sharing[0])}) "
                   "without any broad permission, but sets no clear limit on recipients.")
