@@ -82,6 +82,9 @@ def test_no_exception_in_a_plain_ban() -> None:
          False),
         ("Face recognition will not be used.", "Face recognition", MANDATORY, True),
         ("The Department does not share ALPR data with data brokers.", "share", FACT, True),
+        # A modal after the key belongs to a new clause, not to the key.
+        ("The system records every search, and users cannot alter those records.", "records",
+         FACT, False),
     ],
 )
 def test_one_reader_for_core_and_element_criteria(

@@ -303,6 +303,8 @@ def _modal_after(text: str, start: int, key_start: int, key_end: int) -> ScopedR
     # predicate ("action that may include termination").
     if len(between.split()) > 12 or _NOT_SUBJECT_RE.search(between):
         return None
+    if _CLAUSE_BREAK_RE.search(text, key_end, modal.end()):
+        return None  # "records every search, and users cannot alter them": a new clause
     if _EPISTEMIC_RE.match(text, modal.end()):
         return None  # "the driver may not be the registered owner" states no rule
     reading = _read_modal(text, start, modal, key_start, after=True)
