@@ -60,3 +60,36 @@ def test_a_sharing_ban_with_a_records_law_exception_is_read_as_a_ban() -> None:
         "Records Act."), "core")  # fmt: skip
     assert card.criterion("sharing").rule == "sharing.partial-some-limits"
     assert "ban on private release" not in card.criterion("sharing").explanation.split("lacks")[-1]
+
+
+def _portal_with(policy: str) -> str:
+    return ("Lakeside PD\nTransparency Portal\nSearches in the last 30 days\n412\n" + policy)
+
+
+POLICY_TEXT = "\n".join([
+    "Lakeside PD ALPR Policy",
+    "1. Members shall use ALPR only for the purposes listed here.",
+    "2. Data not tied to a hit shall be purged after 30 days.",
+    "3. Data shall be shared only with law enforcement agencies on written request.",
+    "4. Data shall not be sold to anyone.",
+    "5. Every search must be logged with a case number.",
+    "6. The administrator shall audit searches each quarter.",
+])  # fmt: skip
+
+
+def test_a_transparency_page_carrying_the_policy_text_publishes_it() -> None:
+    card = audit_text(source_of(_portal_with(POLICY_TEXT)), "core")
+    reporting = card.criterion("reporting")
+    assert reporting.level == "strong", reporting.explanation
+    assert any(e.text == "Lakeside PD ALPR Policy" for e in reporting.evidence)
+
+
+def test_a_policy_summary_on_a_page_is_not_the_policy() -> None:
+    summary = "Acceptable Use Policy\nData is used for law enforcement purposes only.\n"
+    assert audit_text(source_of(_portal_with(summary)), "core").criterion(
+        "reporting").level == "partial"  # fmt: skip
+
+
+def test_a_policy_manual_is_not_a_transparency_page() -> None:
+    card = audit_text(source_of(POLICY_TEXT), "core")
+    assert card.criterion("reporting").level in ("missing", "weak")

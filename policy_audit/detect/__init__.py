@@ -139,6 +139,7 @@ def detect(
     for found in fields_in(doc):
         for read_field in FIELD_READERS:
             findings.extend(read_field(found))
+    findings.extend(reporting.read_page(lines_of(doc)))
     if rubric is not None:
         findings.extend(detect_elements(doc, clauses, list(rubric.criteria)))
     for finding in findings:

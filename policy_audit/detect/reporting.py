@@ -7,7 +7,8 @@ Cues:
   next sentence when it refers back to the report ("The report shall state the number of
   …"); the evidence then runs through that sentence
 - ``reporting.public_report``: a periodic report that is public, figures not stated
-- ``reporting.policy_published``: the policy itself is posted or linked (not a vendor page)
+- ``reporting.policy_published``: the policy itself is posted or linked (not a vendor page),
+  or a public transparency page carries the policy's own text (``reporting.policy_text``)
 - ``reporting.oversight_report``: a report to a council, board, commission or legislature
 - ``reporting.summary``: a periodic summary of use with no stated audience
 - ``reporting.internal``: audits, reports or findings memos that go only to command staff
@@ -26,6 +27,7 @@ from .common import make_finding
 
 if TYPE_CHECKING:
     from ..fields import Field
+    from ..segment import Line
     from . import Clause
 
 TRIGGERS = (
@@ -152,6 +154,30 @@ def _policy_link(clause: Clause) -> Finding | None:
                 finding.text = clause.quote(finding.start, finding.end)
             return finding
     return None
+
+
+# A page that presents itself as public ("Transparency Portal", "Public Dashboard").
+_PUBLIC_PAGE_RE = re.compile(r"(?i)\btransparency\s+(?:portal|page|dashboard|center|hub)\b|"
+                             r"\bpublic\s+(?:dashboard|portal)\b")  # fmt: skip
+_RULE_RE = re.compile(r"(?i)\b(?:shall|must)\b")
+_MIN_RULES = 6  # a policy's own text, not a summary: several binding sentences under it
+
+
+def read_page(lines: list[Line]) -> list[Finding]:
+    """A public transparency page that carries the agency's policy text itself (a heading
+    naming the policy, then the policy's rules) publishes the policy."""
+    if not any(_PUBLIC_PAGE_RE.search(line.text) for line in lines[:6]):
+        return []
+    for index, line in enumerate(lines):
+        if line.kind not in ("heading", "label") or not _POLICY_RE.search(line.text):
+            continue
+        rules = sum(1 for later in lines[index + 1 :]
+                    if later.kind in ("body", "item") and _RULE_RE.search(later.text))  # fmt: skip
+        if rules >= _MIN_RULES:
+            return [Finding(topic="reporting", text=line.text, start=line.start, end=line.end,
+                            section=line.section, modality="fact",
+                            cues=["reporting.policy_published", "reporting.policy_text"])]
+    return []
 
 
 def read(clause: Clause) -> list[Finding]:
