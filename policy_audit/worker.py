@@ -95,12 +95,15 @@ _WARM_UP = AuditJob(
 )
 
 
-def _serve(conn: Connection, memory_bytes: int | None, target: Target) -> None:
+def _serve(conn: Connection, memory_bytes: int | None, target: Target, warm: bool) -> None:
     """A worker process: warm up, say ready, then audit jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    run_audit(_WARM_UP)  # builds the spaCy pipeline, matchers and default rubric once
+    from . import ingest, pipeline  # noqa: F401  (imported before the first deadline runs)
+
+    if warm:
+        run_audit(_WARM_UP)  # builds the spaCy pipeline, matchers and default rubric once
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -117,12 +120,20 @@ def _serve(conn: Connection, memory_bytes: int | None, target: Target) -> None:
         except PolicyAuditError as error:
             reply = ("error", error)
         except BaseException as error:
-            reply = ("bug", f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
+            reply = ("bug", (f"{type(error).__name__}: {error}", traceback.format_exc()))
         try:
             pickle.dumps(reply[1])
         except Exception as error:
-            reply = ("bug", f"unpicklable result ({error}): {reply[1]!r:.500}")
+            reply = ("bug", (f"unpicklable result ({error})", f"{reply[1]!r:.2000}"))
         conn.send(reply)
+
+
+class WorkerTraceback(Exception):
+    """The traceback of a bug in a worker process, as text (the cause of the RuntimeError
+    that ``AuditPool.run`` raises, so ``--debug`` and logs show where it happened)."""
+
+    def __str__(self) -> str:
+        return "\n\n" + str(self.args[0])
 
 
 class _Worker:
@@ -130,11 +141,11 @@ class _Worker:
 
     def __init__(
         self, context: multiprocessing.context.BaseContext, memory_bytes: int | None,
-        target: Target,
+        target: Target, warm: bool,
     ) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(child, memory_bytes, target), name="policy-audit-worker",
+            target=_serve, args=(child, memory_bytes, target, warm), name="policy-audit-worker",
             daemon=True,
         )
         self.process.start()
@@ -152,10 +163,13 @@ class _Worker:
             with contextlib.suppress(EOFError, OSError):
                 self.ready = self.conn.recv()[0] == "ready"
         if not self.ready:
+            self.process.join(1)
+            code = self.process.exitcode
             self.stop()
+            why = f"exit code {code}" if code is not None else f"not ready in {STARTUP_SECONDS:g} s"
             raise RuntimeError(
-                f"an audit worker did not start within {STARTUP_SECONDS:g} s "
-                f"(exit code {self.process.exitcode}); is the memory cap too small?"
+                f"an audit worker process could not start ({why}); if a memory cap is set, "
+                "it may be too small for the language pipeline"
             )
 
     def call(self, job: AuditJob, deadline: float | None) -> tuple[str, Any]:
@@ -190,7 +204,9 @@ class AuditPool:
 
     ``deadline`` (seconds) and ``memory_mb`` (address space of each worker) may be None for
     no limit. ``deadline_hint`` and ``memory_hint`` name the setting that raises each limit,
-    for the error messages. ``target`` replaces ``run_audit`` (tests: a slow audit).
+    for the error messages. ``warm``: each worker runs a small audit when it starts, so the
+    first real one is fast (the CLI, with one document to score, skips it). ``target``
+    replaces ``run_audit`` (tests: a slow audit).
     """
 
     def __init__(
@@ -202,6 +218,7 @@ class AuditPool:
         target: Target = run_audit,
         deadline_hint: str = "the deadline",
         memory_hint: str = "the memory cap",
+        warm: bool = True,
     ) -> None:
         self.size = size or default_size()
         self.deadline = deadline
@@ -209,6 +226,7 @@ class AuditPool:
         self.target = target
         self.deadline_hint = deadline_hint
         self.memory_hint = memory_hint
+        self.warm = warm
         # spawn: a fresh interpreter, never a fork of a threaded server.
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
@@ -262,7 +280,10 @@ class AuditPool:
         if outcome == "error":
             raise value
         if outcome == "bug":
-            raise RuntimeError(f"the audit failed in its worker process: {value}")
+            summary, remote = value
+            raise RuntimeError(f"{summary} (in the audit worker process)") from WorkerTraceback(
+                remote
+            )
         name = job.name or (job.source.name if isinstance(job.source, Path) else "document")
         if outcome == "deadline":
             raise DeadlineExceededError(
@@ -302,7 +323,7 @@ class AuditPool:
 
     def _spawn(self) -> _Worker:
         memory = self.memory_mb * MB if self.memory_mb else None
-        worker = _Worker(self._context, memory, self.target)
+        worker = _Worker(self._context, memory, self.target, self.warm)
         self._workers.add(worker)
         return worker
 
