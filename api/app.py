@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from policy_audit.worker import AuditPool
+
 from . import docs, problems, web
 from .routes import build_router
 from .service import AuditService
@@ -22,14 +24,19 @@ class PolicyAuditAPI(FastAPI):
         )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; applies database migrations before returning."""
+def create_app(settings: Settings | None = None, pool: AuditPool | None = None) -> FastAPI:
+    """Build the app; applies database migrations before returning.
+
+    ``pool``: an audit pool to share (tests); by default the app starts its own workers
+    (``settings.workers``), warming them up at start-up, and stops them at shutdown.
+    """
     settings = settings or Settings.from_env()
-    service = AuditService(settings)
+    service = AuditService(settings, pool=pool)
     service.migrate()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        service.pool.start()  # spawns the workers; they warm up while the server starts
         yield
         service.dispose()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import anyio
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import FormData, UploadFile
@@ -137,6 +139,21 @@ def markdown_response(text: str, headers: dict[str, str] | None = None) -> Respo
     )
 
 
+T = TypeVar("T")
+# Requests waiting for an audit worker each hold a thread; they get their own threads, so
+# that /healthz, pages and reads keep the default threadpool while documents are scored.
+SCORING_THREADS = 64
+
+
+async def scoring(request: Request, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``func`` (which hands documents to the audit pool) off the event loop."""
+    state = request.app.state
+    if getattr(state, "scoring_limiter", None) is None:
+        state.scoring_limiter = anyio.CapacityLimiter(SCORING_THREADS)
+    call = functools.partial(func, *args, **kwargs)
+    return await anyio.to_thread.run_sync(call, limiter=state.scoring_limiter)
+
+
 def service_of(request: Request) -> AuditService:
     return request.app.state.service
 
@@ -253,14 +270,16 @@ def build_router(settings: Settings) -> APIRouter:
                 name = upload.filename
             finally:
                 await form.close()
-            saved = await run_in_threadpool(
-                service.create, data, name=name, rubric=rubric, jurisdiction=jurisdiction
+            saved = await scoring(
+                request, service.create, data, name=name, rubric=rubric,
+                jurisdiction=jurisdiction,
             )
         elif _is_json(media_type):
             body: AuditIn = _validate(AuditIn, await _json_body(request))
             rubric = body.rubric or _query(request, "rubric")
             jurisdiction = body.jurisdiction or _query(request, "jurisdiction")
-            saved = await run_in_threadpool(
+            saved = await scoring(
+                request,
                 service.create,
                 body.text.encode("utf-8"),
                 name=body.name,
@@ -344,7 +363,7 @@ def build_router(settings: Settings) -> APIRouter:
                 for index, (name, data, default) in enumerate(items)
             ]
 
-        results = await run_in_threadpool(run)
+        results = await scoring(request, run)
         summary = {
             "count": len(results),
             "created": sum(1 for r in results if r["status"] == 201),

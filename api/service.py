@@ -1,6 +1,8 @@
 """What the endpoints do, without HTTP: score a document, store it, find it, delete it.
 
-Every method is synchronous and CPU- or IO-bound; the routes call them in a threadpool.
+Every method is synchronous; the routes call them in a threadpool. Documents are read and
+scored in the worker processes of ``policy_audit.worker.AuditPool`` (a deadline and a
+memory cap on each audit); an audit is stored only after it succeeded.
 """
 
 from __future__ import annotations
@@ -17,10 +19,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from policy_audit.ingest import read_document
 from policy_audit.jurisdiction import load_jurisdiction
-from policy_audit.pipeline import audit_text
 from policy_audit.rubric import DEFAULT_RUBRIC, Rubric, list_rubrics
+from policy_audit.worker import AuditJob, AuditPool
 
 from .db import Audit, make_engine, make_sessionmaker, migrate, ping
 from .problems import Problem
@@ -51,11 +52,27 @@ def clean_name(name: str | None, default: str) -> str:
     return name[:MAX_NAME] or default
 
 
+def make_pool(settings: Settings) -> AuditPool:
+    return AuditPool(
+        settings.workers,
+        deadline=settings.deadline_seconds,
+        memory_mb=settings.worker_memory_mb,
+        deadline_hint="the server's POLICY_AUDIT_DEADLINE_SECONDS",
+        memory_hint="the server's POLICY_AUDIT_WORKER_MEMORY_MB",
+    )
+
+
 class AuditService:
-    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine | None = None, pool: AuditPool | None = None
+    ) -> None:
+        """``pool``: share an audit pool (tests); by default the service starts its own
+        from the settings, and ``dispose`` stops it."""
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url)
         self.sessions: sessionmaker = make_sessionmaker(self.engine)
+        self._owns_pool = pool is None
+        self.pool = pool if pool is not None else make_pool(settings)
 
     def migrate(self) -> None:
         migrate(self.engine)
@@ -65,6 +82,8 @@ class AuditService:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._owns_pool:
+            self.pool.close()
 
     # rubrics -----------------------------------------------------------------------
 
@@ -120,8 +139,10 @@ class AuditService:
         if existing is not None:
             return Saved(existing, created=False)
 
-        source = read_document(data, name=name, limits=self.settings.limits)
-        card = audit_text(source, loaded, jurisdiction=state or None)
+        # The shipped rubric goes by id: each worker loads (and caches) it once.
+        job = AuditJob(data, name, loaded.id, state or None, self.settings.limits)
+        result = self.pool.run(job)
+        source, card = result.source, result.scorecard
         token = secrets.token_urlsafe(32)
         audit = Audit(
             id=secrets.token_urlsafe(16),

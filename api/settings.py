@@ -9,6 +9,9 @@
 | POLICY_AUDIT_MAX_PAGES                | 300  (PDF pages)               |
 | POLICY_AUDIT_MAX_SECONDS              | 20   (text extraction time)    |
 | POLICY_AUDIT_MAX_CHARACTERS           | 1000000 (extracted text)       |
+| POLICY_AUDIT_WORKERS                  | number of cores (audit processes) |
+| POLICY_AUDIT_DEADLINE_SECONDS         | 60   (whole audit of one document) |
+| POLICY_AUDIT_WORKER_MEMORY_MB         | 1024 (memory cap of one audit process) |
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, Field
 
 from policy_audit.ingest import Limits
+from policy_audit.worker import DEFAULT_DEADLINE, DEFAULT_MEMORY_MB, default_size
 
 MB = 1024 * 1024
 DEFAULT_DATABASE_URL = "sqlite:///./policy-audit.db"
@@ -36,6 +40,11 @@ class Settings(BaseModel):
     # spaCy refuses texts over 1,000,000 characters (nlp.max_length), so the engine default
     # of 3,000,000 would turn a long text into a 500; stay under it.
     max_characters: int = Field(default=1_000_000, gt=0)
+    # Audits run in a pool of worker processes (policy_audit.worker), each audit under a
+    # hard deadline and each process under a memory cap.
+    workers: int = Field(default_factory=default_size, gt=0)
+    deadline_seconds: float = Field(default=DEFAULT_DEADLINE, gt=0)
+    worker_memory_mb: int = Field(default=DEFAULT_MEMORY_MB, ge=256)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -56,10 +65,14 @@ class Settings(BaseModel):
             "POLICY_AUDIT_MAX_PAGES": "max_pages",
             "POLICY_AUDIT_MAX_SECONDS": "max_seconds",
             "POLICY_AUDIT_MAX_CHARACTERS": "max_characters",
+            "POLICY_AUDIT_WORKERS": "workers",
+            "POLICY_AUDIT_DEADLINE_SECONDS": "deadline_seconds",
+            "POLICY_AUDIT_WORKER_MEMORY_MB": "worker_memory_mb",
         }
+        seconds = {"max_seconds", "deadline_seconds"}
         for var, field in plain.items():
             if env.get(var):
-                values[field] = float(env[var]) if field == "max_seconds" else int(env[var])
+                values[field] = float(env[var]) if field in seconds else int(env[var])
         return cls(**values)
 
     @property

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.datastructures import UploadFile
@@ -27,7 +26,7 @@ from policy_audit.models import Scorecard
 from policy_audit.rubric import DEFAULT_RUBRIC
 
 from .problems import Problem
-from .routes import markdown_response, read_upload
+from .routes import markdown_response, read_upload, scoring
 from .scorecard_view import scorecard_view
 from .service import AuditService, hash_token
 from .settings import Settings
@@ -158,7 +157,8 @@ def build_web_router(settings: Settings) -> APIRouter:
         try:
             upload = form.get("file")
             data, name, default = await _document(upload, values, settings)
-            saved = await run_in_threadpool(
+            saved = await scoring(
+                request,
                 service.create,
                 data,
                 name=name,

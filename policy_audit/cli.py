@@ -13,12 +13,19 @@ import os
 import sys
 import textwrap
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import InputError, PolicyAuditError
 from .models import Scorecard
+
+if TYPE_CHECKING:
+    from .rubric import Rubric
+
+    # (document, name, rubric, jurisdiction) -> scorecard
+    AuditOne = Callable[[Path | bytes, str | None, Rubric, str | None], Scorecard]
 
 EXIT_BELOW_THRESHOLD = 1
 EXIT_INTERNAL = 70
@@ -55,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "`policy-audit jurisdictions` lists them")
     score.add_argument("--amendments", action="store_true",
                        help="print the requested amendments (Markdown) instead of the scorecard")
+    score.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                       help="stop scoring a document after SECONDS (default: 60; 0: no limit, "
+                       "and no separate process)")
+    score.add_argument("--max-memory", type=_megabytes, default=1024, metavar="MB",
+                       help="memory cap of the process scoring a document (default: 1024, "
+                       "at least 256)")
 
     commands.add_parser("schema", help="print the JSON Schema of a scorecard")
     commands.add_parser("jurisdictions", help="list the states whose ALPR laws are encoded")
@@ -81,6 +94,23 @@ def _positive(value: str) -> int:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"{value!r} must be 1 or more")
+    return number
+
+
+def _megabytes(value: str) -> int:
+    number = _positive(value)
+    if number < 256:
+        raise argparse.ArgumentTypeError(f"{value!r}: the language pipeline needs 256 MB or more")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} must be 0 (no limit) or more")
     return number
 
 
@@ -146,29 +176,29 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from .pipeline import audit
-    from .report import render
-    from .rubric import load_rubric
-
-    rubric = load_rubric(args.rubric)  # validate once, before reading any document
     if args.files.count("-") > 1:
         raise InputError("'-' (standard input) can be given only once")
-    fmt = "amendments" if args.amendments else args.format
-    targets = _targets(args.files, args.output, fmt)
-    cards: list[Scorecard] = []
-    for name, target in zip(args.files, targets, strict=True):
-        state = args.jurisdiction
-        if name == "-":
-            card = audit(sys.stdin.buffer.read(), name="stdin", rubric=rubric, jurisdiction=state)
-        else:
-            card = audit(Path(name), rubric=rubric, jurisdiction=state)
-        cards.append(card)
-        output = render(card, fmt)
-        if target is None:
-            sys.stdout.write(output)
-            sys.stdout.flush()
-        else:
-            _write(target, output)
+    # The worker process starts first: it loads the language pipeline while this one
+    # checks the rubric and the state.
+    with _auditor(args) as audit_one:
+        from .report import render
+        from .rubric import load_rubric
+
+        rubric = load_rubric(args.rubric)  # validate once, before reading any document
+        if args.jurisdiction:
+            from .jurisdiction import load_jurisdiction
+
+            load_jurisdiction(args.jurisdiction)  # an unknown state fails before any reading
+        fmt = "amendments" if args.amendments else args.format
+        targets = _targets(args.files, args.output, fmt)
+        cards: list[Scorecard] = []
+        for name, target in zip(args.files, targets, strict=True):
+            if name == "-":
+                card = audit_one(sys.stdin.buffer.read(), "stdin", rubric, args.jurisdiction)
+            else:
+                card = audit_one(Path(name), None, rubric, args.jurisdiction)
+            cards.append(card)
+            _emit(render(card, fmt), target)
     if args.fail_under is not None:
         below = [c for c in cards if c.overall.score < args.fail_under]
         for card in below:
@@ -177,6 +207,35 @@ def _score(args: argparse.Namespace) -> int:
         if below:
             return EXIT_BELOW_THRESHOLD
     return 0
+
+
+@contextlib.contextmanager
+def _auditor(args: argparse.Namespace) -> Iterator[AuditOne]:
+    """Audits one document at a time: in a worker process under the --timeout deadline and
+    the --max-memory cap, or, with --timeout 0, in this process without limits."""
+    if not args.timeout:
+        from .pipeline import audit
+
+        yield lambda source, name, rubric, state: audit(
+            source, name=name, rubric=rubric, jurisdiction=state
+        )
+        return
+    from .worker import AuditJob, AuditPool
+
+    pool = AuditPool(1, deadline=args.timeout, memory_mb=args.max_memory,
+                     deadline_hint="--timeout", memory_hint="--max-memory", warm=False)
+    with pool:
+        yield lambda source, name, rubric, state: pool.run(
+            AuditJob(source, name, rubric, state)
+        ).scorecard
+
+
+def _emit(output: str, target: Path | None) -> None:
+    if target is None:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    else:
+        _write(target, output)
 
 
 def _targets(files: list[str], output: Path | None, fmt: str) -> list[Path | None]:

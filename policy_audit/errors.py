@@ -7,7 +7,10 @@ PolicyAuditError
  │    ├── CorruptDocumentError   claims a format but does not parse as it
  │    ├── EncryptedDocumentError password-protected PDF
  │    ├── ScannedDocumentError   PDF pages are images: needs OCR
- │    └── TooLargeError          over a size, page or time limit
+ │    ├── TooLargeError          over a size, page or time limit
+ │    └── AuditAbortedError      the worker scoring it was stopped or died (policy_audit.worker)
+ │         ├── DeadlineExceededError  the whole audit took longer than its deadline
+ │         └── MemoryExceededError    the audit needed more memory than its cap
  └── RubricError                a rubric file is invalid (names the file and the fix)
 
 The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``;
@@ -52,6 +55,20 @@ class ScannedDocumentError(InputError):
 class TooLargeError(InputError):
     http_status = 413
     code = "too-large"
+
+
+class AuditAbortedError(InputError):
+    """The process scoring the document was stopped or died; nothing was saved."""
+
+    code = "audit-aborted"
+
+
+class DeadlineExceededError(AuditAbortedError):
+    code = "deadline-exceeded"
+
+
+class MemoryExceededError(AuditAbortedError):
+    code = "memory-exceeded"
 
 
 class RubricError(PolicyAuditError):

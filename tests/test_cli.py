@@ -115,11 +115,11 @@ def test_internal_errors_are_one_line_unless_debug(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("policy_audit.pipeline.audit", broken)
-    assert main(["score", str(policy)]) == 70
+    monkeypatch.setattr("policy_audit.pipeline.audit", broken)  # in this process only
+    assert main(["score", str(policy), "--timeout", "0"]) == 70
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
-    assert main(["--debug", "score", str(policy)]) == 70
+    assert main(["--debug", "score", str(policy), "--timeout", "0"]) == 70
     assert "Traceback" in capsys.readouterr().err
 
 
@@ -156,7 +156,8 @@ def test_folder_and_unreadable_file_are_one_line_exit_2(
         return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Path, "open", denied)  # root can read a chmod 000 file
-    assert main(["score", str(policy)]) == 2
+    # (--timeout 0: read in this process, where the patch applies, not in a worker)
+    assert main(["score", str(policy), "--timeout", "0"]) == 2
     err = capsys.readouterr().err
     assert "permission denied" in err and err.count("\n") == 1 and "Traceback" not in err
 
@@ -221,3 +222,28 @@ def test_bad_serve_flags_are_usage_errors(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as exit_info:
         main(["serve", "--port", "70000"])
     assert exit_info.value.code == 2 and "port" in capsys.readouterr().err
+
+
+def test_score_stops_at_the_timeout_with_exit_2(capsys):
+    # A real audit cannot finish within a millisecond of leaving this process.
+    sample = Path(__file__).parents[1] / "sample_policies" / "riverton-pd-policy-462.txt"
+    assert main(["score", str(sample), "--timeout", "0.001"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert err.startswith("policy-audit: error: riverton-pd-policy-462.txt: scoring was stopped")
+    assert "--timeout" in err
+
+
+def test_score_timeout_and_memory_are_checked(capsys):
+    for bad in (["--timeout", "-1"], ["--timeout", "soon"], ["--max-memory", "64"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["score", "x.txt", *bad])
+        assert exit_info.value.code == 2
+    assert "256 MB" in capsys.readouterr().err
+
+
+def test_score_without_a_timeout_runs_in_process(tmp_path, capsys):
+    policy = tmp_path / "p.txt"
+    policy.write_text("ALPR data shall be purged after thirty (30) days.\n", encoding="utf-8")
+    assert main(["score", str(policy), "--timeout", "0", "--format", "json"]) == 0
+    assert '"retention_days": 30' in capsys.readouterr().out

@@ -21,6 +21,7 @@ with warnings.catch_warnings():
 
 from api.app import create_app
 from api.settings import Settings
+from policy_audit.worker import AuditPool
 
 PG_ENV = "TEST_DATABASE_URL"
 
@@ -50,14 +51,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def audit_pool() -> Iterator[AuditPool]:
+    """One pool of warm audit workers for every app in the session (starting workers for
+    each test would cost a second or more each)."""
+    with AuditPool(size=2) as pool:
+        yield pool
+
+
 @pytest.fixture
-def make_client(database_url: str) -> Iterator[Callable[..., TestClient]]:
-    """``make_client(max_upload_bytes=...)``: a client on the test database."""
+def make_client(
+    database_url: str, audit_pool: AuditPool
+) -> Iterator[Callable[..., TestClient]]:
+    """``make_client(max_upload_bytes=...)``: a client on the test database; ``pool=``
+    gives the app its own audit pool instead of the shared one."""
     apps: list[Any] = []
 
-    def make(**overrides: Any) -> TestClient:
+    def make(pool: AuditPool | None = None, **overrides: Any) -> TestClient:
         settings = Settings(database_url=database_url, **overrides)
-        app = create_app(settings)
+        app = create_app(settings, pool=pool or audit_pool)
         apps.append(app)
         return TestClient(app, raise_server_exceptions=False)
 

@@ -1,0 +1,39 @@
+"""Audit targets for the worker-pool tests (imported by the worker processes by name).
+
+``misbehaving`` audits normally, except for documents named ``slow…`` (it touches the file
+whose path is the document's text, so a test knows the audit has started, then sleeps) and
+``hog…`` (it allocates far more than any memory cap), and ``bug…`` (it raises
+RuntimeError).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from policy_audit.worker import AuditJob, AuditResult, run_audit
+
+GIB = 1024 * 1024 * 1024
+
+
+def misbehaving(job: AuditJob) -> AuditResult:
+    name = job.name or ""
+    if name.startswith("slow"):
+        assert isinstance(job.source, bytes)
+        Path(job.source.decode().strip()).touch()
+        time.sleep(600)
+    if name.startswith("bug"):
+        raise RuntimeError("boom")
+    if name.startswith("hog"):
+        hoard = [bytearray(GIB) for _ in range(64)]
+        raise AssertionError(f"allocated {len(hoard)} GiB without a memory cap")
+    return run_audit(job)
+
+
+def wait_for(path: Path, timeout: float = 60.0) -> None:
+    """Until ``path`` exists (the slow audit has started)."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path} did not appear within {timeout:g} s")
+        time.sleep(0.05)
