@@ -6,6 +6,7 @@ reused; one ``audit`` call only runs them.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
     from .ingest import Limits
 
 
+# spaCy's shared vocabulary (its string store, the cached matchers) is mutated while a
+# document is read: new words are interned, matchers are built on first use. Two threads
+# doing that at once corrupt it for good ("[E018] Can't retrieve string for hash"). The
+# work is CPU-bound Python, so threads would not run it in parallel anyway: one at a time
+# per process, and parallel scoring uses worker processes (``policy_audit.worker``).
+_NLP_LOCK = threading.Lock()
+
+
 def audit_text(
     source: SourceText,
     rubric: str | Path | Rubric | None = None,
@@ -33,13 +42,15 @@ def audit_text(
         raise EmptyDocumentError(f"{source.name}: no text to score")
     loaded = load_rubric(rubric)
     state = load_jurisdiction(jurisdiction) if jurisdiction else None  # fail before work
-    doc = make_doc(source.text)
-    findings = detect(doc, source, loaded)
-    card = score_document(source, findings, loaded)
+    with _NLP_LOCK:
+        doc = make_doc(source.text)
+        findings = detect(doc, source, loaded)
+        card = score_document(source, findings, loaded)
+        named_loopholes = find_loopholes(doc, source)
     # The named loopholes of the library, and those a criterion's own rules found (already
     # on the card): one list, so a criterion never names a loophole the list lacks.
     named = {(found.id, found.criterion) for found in card.loopholes}
-    card.loopholes += [found for found in find_loopholes(doc, source)
+    card.loopholes += [found for found in named_loopholes
                        if (found.id, found.criterion) not in named]
     if state is not None:
         card.jurisdiction = state.id.upper()
