@@ -210,6 +210,7 @@ def _has_caption(lines: list[Line], key: int) -> bool:
         and lines[after].kind != "heading"
         and not _starts_field(lines, after)
         and not _heads_a_sentence(lines, after)
+        and not _is_next_key(lines[after], lines[after + 1] if after + 1 < len(lines) else None)
     )
 
 

@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .errors import PolicyAuditError, RubricError
 from .models import LEVEL_RANK, Evidence, Finding, LegalFinding, Level, Scorecard
 from .rubric import IDENT, rubric_root
+from .states import STATE_NAMES
 
 
 class UnknownJurisdictionError(PolicyAuditError):
@@ -207,33 +208,18 @@ def _whole_lists(findings: list[Finding], text: str | None) -> list[Finding]:
 _CUE_SPEC = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+(?:\[[a-z_]+(?:\+[a-z_]+)*\])?$")
 _SENTENCE_RE = re.compile(r"[^\n.;]+(?:[.;]|$)", re.MULTILINE)
 
-# Postal codes and names of the states, to tell which agencies in a portal's list of
-# agencies granted access belong to another state ("Acworth GA PD", "Florida Highway Patrol").
-_STATE_NAMES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
-    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
-    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
-    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
-    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire",
-    "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
-    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
-    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
-    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
-    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-}  # fmt: skip
 
 
 @functools.cache
 def _state_re(code: str) -> re.Pattern[str]:
-    name = _STATE_NAMES.get(code.upper(), code)
+    name = STATE_NAMES.get(code.upper(), code)
     return re.compile(rf"(?<![A-Za-z]){code.upper()}(?![A-Za-z])|\b{re.escape(name)}\b")
 
 
 @functools.cache
 def _other_states_re(code: str) -> re.Pattern[str]:
-    others = [c for c in _STATE_NAMES if c != code.upper()]
-    names = [re.escape(_STATE_NAMES[c]) for c in others]
+    others = [c for c in STATE_NAMES if c != code.upper()]
+    names = [re.escape(STATE_NAMES[c]) for c in others]
     # "West Virginia" must not read as "Virginia", nor "Arkansas City" … as a state of its own
     # when the home state's code is in the same entry (checked by the caller).
     return re.compile(rf"(?<![A-Za-z])(?:{'|'.join(others)})(?![A-Za-z])|\b(?:{'|'.join(names)})\b")

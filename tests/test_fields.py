@@ -160,3 +160,31 @@ def test_a_label_with_no_value_before_the_next_pair() -> None:
     text = "Usage\nData retention (in days)\n30 days\n"
     keys = [(f.key.text, f.value_text) for f in fields_of(split_lines(text))]
     assert keys == [("Data retention (in days)", "30 days")]
+
+
+def test_a_list_spanning_several_states_opens_the_door_to_immigration_use() -> None:
+    entries = ["Springfield OR PD", "Shelbyville TN SO", "Ogdenville OR PD"]
+    text = ("Sharing Network Data With\nOrganizations granted access to Riverbend PD data.\n"
+            + "\n".join(entries) + "\nPolicy & Trust\n")  # fmt: skip
+    assert card_of(text).criterion("immigration").level == "weak"
+
+
+def test_a_one_state_list_says_nothing_of_immigration() -> None:
+    entries = ["Springfield OR PD", "Portland Police Bureau (OR)", "Ogdenville OR PD"]
+    text = ("Sharing Network Data With\nOrganizations granted access to Riverbend PD data.\n"
+            + "\n".join(entries) + "\nPolicy & Trust\n")  # fmt: skip
+    assert card_of(text).criterion("immigration").level == "missing"
+
+
+@pytest.mark.parametrize("rule", ["Network Sharing Policy: We share statewide only.",
+                                  "We share data only within the state."])  # fmt: skip
+def test_a_stated_in_state_rule_narrows_a_standing_list(rule: str) -> None:
+    text = ("Sharing Network Data With\nOrganizations granted access to Riverbend PD data.\n"
+            + "\n".join(AGENCIES[:2]) + f"\n{rule}\n")  # fmt: skip
+    assert card_of(text).criterion("sharing").level == "partial"
+
+
+def test_a_page_pointing_at_the_policies_below_does_not_publish_the_policy() -> None:
+    text = ("Riverbend PD\nTransparency Portal\nThey have made the policies and usage statistics "
+            "below available to the public.\nSearches in the last 30 days\n40\n")  # fmt: skip
+    assert card_of(text).criterion("reporting").level == "partial"

@@ -5,15 +5,9 @@ from __future__ import annotations
 import re
 
 from ..models import Recipient
+from ..states import STATE_NAMES
 
-_STATES = "|".join(
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
-    "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
-    "Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
-    "New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|"
-    "Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|"
-    "Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming".replace(" ", r"\s+").split("|")
-)
+_STATES = "|".join(name.replace(" ", r"\s+") for name in STATE_NAMES.values())
 
 # Order matters only for readability: every kind is searched independently.
 RECIPIENT_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -42,7 +36,9 @@ RECIPIENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"departments?|offices?|entit(?:y|ies)|personnel)?\b"
     ),
     "in_state": re.compile(
-        rf"(?i)\b(?:{_STATES}|in-state|within\s+(?:the|this)\s+state|(?:this|our)\s+state'?s?)"
+        r"(?i)\bstatewide\s+only\b|\bonly\s+(?:with\s+agencies\s+)?(?:with)?in\s+(?:the|this|our)\s+"
+        r"state\b|"
+        rf"\b(?:{_STATES}|in-state|within\s+(?:the|this)\s+state|(?:this|our)\s+state'?s?)"
         r"\s+(?:(?:state|local|state\s+or\s+local|public)\s+)?(?:law\s+enforcement|agenc|polic)"
     ),
     "private": re.compile(

@@ -196,8 +196,11 @@ def read(clause: Clause) -> list[Finding]:
         public = None
     report = _REPORT_RE.search(text)
     policy = _POLICY_RE.search(text)
-    own_summary = policy is not None and re.search(
-        r"(?i)\b(?:below|following|above|these)\s+(?:\w+\s+)?$", text[: policy.start()]
+    # "the below policies", "the policies and usage statistics below": the page's own summary.
+    own_summary = policy is not None and bool(
+        re.search(r"(?i)\b(?:below|following|above|these)\s+(?:\w+\s+)?$", text[: policy.start()])
+        or re.match(r"(?i)\s*(?:[\w&,]+\s+){0,4}?(?:below|that\s+follow|on\s+this\s+(?:page|site|"
+                    r"portal))\b", text[policy.end() :])
     )
     if (
         policy

@@ -14,6 +14,7 @@ Cues:
 - ``sharing.grant_list`` / ``sharing.no_recipients``: a portal's list of agencies granted
   access, or an explicit "None"
 - ``sharing.federal_allowed``: federal agencies among those the data may go to
+- ``sharing.out_of_state_allowed``: a standing access list with agencies of several states
 - ``sharing.addressed``: sharing is spoken of, without any of the above
 """
 
@@ -23,6 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding, Recipient
+from ..states import state_of
 from .clause import exception_kinds, exceptions_after, read_clause
 from .common import SALE_RE, SHARE_RE, in_prohibited_list, make_finding
 from .recipients import find_recipients, kinds
@@ -124,6 +126,9 @@ def read_field(field: Field) -> list[Finding]:
     cues = ["sharing.grant_list"]
     if "federal" in kinds(recipients) or "immigration" in kinds(recipients):
         cues.append("sharing.federal_allowed")
+    if len({state_of(text) for text, _ in entries} - {None}) > 1:
+        # Agencies of more than one state: whichever is home, others are out of state.
+        cues.append("sharing.out_of_state_allowed")
     # Quote the label and the list's first entries, not a thousand names.
     end = field.value_start + _QUOTED_LIST
     quoted_end = max((start + len(text) for text, start in entries if start + len(text) <= end),
@@ -248,8 +253,8 @@ def _allowed(text: str, found: set[str]) -> list[str]:
     only = _ONLY_RE.search(text)
     if only and _LE_RE.search(text[only.start() :] + " " + text[: only.start()][-80:]):
         cues.append("sharing.le_only")
-        if "in_state" in found:
-            cues.append("sharing.in_state_only")
+    if only and "in_state" in found:
+        cues.append("sharing.in_state_only")  # "We share statewide only"
     if _VENDOR_LICENSE_RE.search(text):
         cues.append("sharing.vendor_license")
     if "any_agency" in found or _BROAD_RE.search(text):

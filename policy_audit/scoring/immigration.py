@@ -15,7 +15,7 @@ from .verdict import Verdict, having, quote, unique
 
 _OPEN_DOORS = (
     "immigration.allowed", "sharing.federal_allowed", "sharing.network", "sharing.broad",
-    "sharing.vendor_license",
+    "sharing.vendor_license", "sharing.out_of_state_allowed",
 )  # fmt: skip
 
 
