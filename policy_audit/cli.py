@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "`policy-audit jurisdictions` lists them")
     score.add_argument("--amendments", action="store_true",
                        help="print the requested amendments (Markdown) instead of the scorecard")
+    score.add_argument("--progress", action="store_true",
+                       help="report OCR progress on stderr (default: only on a terminal)")
 
     commands.add_parser("schema", help="print the JSON Schema of a scorecard")
     commands.add_parser("jurisdictions", help="list the states whose ALPR laws are encoded")
@@ -156,12 +158,14 @@ def _score(args: argparse.Namespace) -> int:
     fmt = "amendments" if args.amendments else args.format
     targets = _targets(args.files, args.output, fmt)
     cards: list[Scorecard] = []
+    progress = _ocr_progress if args.progress or sys.stderr.isatty() else None
     for name, target in zip(args.files, targets, strict=True):
         state = args.jurisdiction
         if name == "-":
-            card = audit(sys.stdin.buffer.read(), name="stdin", rubric=rubric, jurisdiction=state)
+            card = audit(sys.stdin.buffer.read(), name="stdin", rubric=rubric,
+                         jurisdiction=state, progress=progress)
         else:
-            card = audit(Path(name), rubric=rubric, jurisdiction=state)
+            card = audit(Path(name), rubric=rubric, jurisdiction=state, progress=progress)
         cards.append(card)
         output = render(card, fmt)
         if target is None:
@@ -177,6 +181,11 @@ def _score(args: argparse.Namespace) -> int:
         if below:
             return EXIT_BELOW_THRESHOLD
     return 0
+
+
+def _ocr_progress(step: int, total: int) -> None:
+    """The ingest progress hook: one stderr line per scanned page before OCR reads it."""
+    print(f"OCR page {step}/{total}…", file=sys.stderr, flush=True)
 
 
 def _targets(files: list[str], output: Path | None, fmt: str) -> list[Path | None]:
