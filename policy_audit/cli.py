@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--max-memory", type=_megabytes, default=1024, metavar="MB",
                        help="memory cap of the process scoring a document (default: 1024, "
                        "at least 256)")
+    score.add_argument("--progress", action="store_true",
+                       help="report OCR progress on stderr (default: only on a terminal)")
 
     commands.add_parser("schema", help="print the JSON Schema of a scorecard")
     commands.add_parser("jurisdictions", help="list the states whose ALPR laws are encoded")
@@ -213,11 +215,14 @@ def _score(args: argparse.Namespace) -> int:
 def _auditor(args: argparse.Namespace) -> Iterator[AuditOne]:
     """Audits one document at a time: in a worker process under the --timeout deadline and
     the --max-memory cap, or, with --timeout 0, in this process without limits."""
+    show_progress = args.progress or sys.stderr.isatty()
     if not args.timeout:
+        from .ingest.ocr import print_progress
         from .pipeline import audit
 
+        progress = print_progress if show_progress else None
         yield lambda source, name, rubric, state: audit(
-            source, name=name, rubric=rubric, jurisdiction=state
+            source, name=name, rubric=rubric, jurisdiction=state, progress=progress
         )
         return
     from .worker import AuditJob, AuditPool
@@ -225,8 +230,9 @@ def _auditor(args: argparse.Namespace) -> Iterator[AuditOne]:
     pool = AuditPool(1, deadline=args.timeout, memory_mb=args.max_memory,
                      deadline_hint="--timeout", memory_hint="--max-memory", warm=False)
     with pool:
+        # The worker shares this process's stderr: it prints OCR progress itself.
         yield lambda source, name, rubric, state: pool.run(
-            AuditJob(source, name, rubric, state)
+            AuditJob(source, name, rubric, state, progress=show_progress)
         ).scorecard
 
 

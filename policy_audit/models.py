@@ -49,6 +49,8 @@ class ExtractionQuality(BaseModel):
     words: int = 0
     pages: int | None = None
     pages_without_text: int = 0
+    ocr_pages: int = 0  # pages whose text was read by OCR (no text layer)
+    ocr_confidence: float | None = None  # Tesseract's mean word confidence on them, 0-100
     garbled: bool = False
     notes: list[str] = Field(default_factory=list)
 

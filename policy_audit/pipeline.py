@@ -20,7 +20,7 @@ from .scoring import score_document
 from .segment import make_doc
 
 if TYPE_CHECKING:
-    from .ingest import Limits
+    from .ingest import Limits, Progress
 
 
 # spaCy's shared vocabulary (its string store, the cached matchers) is mutated while a
@@ -65,13 +65,15 @@ def audit(
     name: str | None = None,
     limits: Limits | None = None,
     jurisdiction: str | None = None,
+    progress: Progress | None = None,
 ) -> Scorecard:
     """Read a policy (path or bytes) and score it against a rubric, optionally checking a
-    state's ALPR statutes (``jurisdiction="VA"``)."""
+    state's ALPR statutes (``jurisdiction="VA"``). ``progress(step, total)`` is called
+    before each scanned page is read by OCR."""
     # Imported here so that scoring ready-made text never loads the PDF/DOCX libraries.
     from .ingest import read_document
 
     if jurisdiction:
         load_jurisdiction(jurisdiction)  # an unknown state fails before the file is read
-    text = read_document(source, name=name, limits=limits)
+    text = read_document(source, name=name, limits=limits, progress=progress)
     return audit_text(text, rubric, jurisdiction=jurisdiction)

@@ -70,6 +70,7 @@ class AuditJob:
     rubric: str | Rubric | None = None  # a shipped id, a rubric folder, or a loaded rubric
     jurisdiction: str | None = None
     limits: Limits | None = None
+    progress: bool = False  # print OCR progress on the (shared) stderr
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,11 @@ class AuditResult:
 def run_audit(job: AuditJob) -> AuditResult:
     """The work of one job (runs inside a worker process)."""
     from .ingest import read_document
+    from .ingest.ocr import print_progress
     from .pipeline import audit_text
 
-    source = read_document(job.source, name=job.name, limits=job.limits)
+    progress = print_progress if job.progress else None
+    source = read_document(job.source, name=job.name, limits=job.limits, progress=progress)
     return AuditResult(source, audit_text(source, job.rubric, jurisdiction=job.jurisdiction))
 
 

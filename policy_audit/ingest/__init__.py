@@ -19,18 +19,25 @@ from .docx import read_docx_lines
 from .html import read_html_lines
 from .limits import Limits, megabytes
 from .markdown import markdown_lines
-from .pdf import read_pdf_pages
+from .ocr import Progress
+from .pdf import PdfText, read_pdf_pages
 from .sniff import MEDIA_TYPES, looks_like_markdown, sniff
 
-__all__ = ["Limits", "read_document", "source_from_text"]
+__all__ = ["Limits", "Progress", "read_document", "source_from_text"]
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _PLAIN_WORD = re.compile(r"^[a-z]+$|^[A-Z][a-z]+$|^[A-Z]+$")
 
 
 def read_document(
-    source: Path | str | bytes, *, name: str | None = None, limits: Limits | None = None
+    source: Path | str | bytes,
+    *,
+    name: str | None = None,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> SourceText:
+    """Read a document into ``SourceText``. ``progress(step, total)`` is called before each
+    scanned PDF page is read by OCR (the slow part), so a caller can show how far it got."""
     limits = limits or Limits()
     if isinstance(source, bytes):
         data, name = source, name or "document"
@@ -46,12 +53,10 @@ def read_document(
     if not data.strip():
         raise EmptyDocumentError(f"{name}: the file is empty; there is nothing to score")
     kind = sniff(data, name)
-    pages_without_text = 0
-    page_count: int | None = None
+    pdf: PdfText | None = None
     if kind == "pdf":
-        raw_pages, pages_without_text = read_pdf_pages(data, name, limits)
-        page_count = len(raw_pages)
-        text, spans = assemble(raw_pages, paged=True)
+        pdf = read_pdf_pages(data, name, limits, progress)
+        text, spans = assemble(pdf.pages, paged=True)
     else:
         if kind == "docx":
             lines = read_docx_lines(data, name, limits)
@@ -78,7 +83,7 @@ def read_document(
         sha256=hashlib.sha256(data).hexdigest(),
         text=text,
         pages=spans,
-        quality=quality_of(text, page_count, pages_without_text),
+        quality=quality_of(text, pdf),
     )
 
 
@@ -109,19 +114,30 @@ def _read_file(path: Path, name: str, limits: Limits) -> bytes:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def quality_of(text: str, pages: int | None, pages_without_text: int) -> ExtractionQuality:
+def quality_of(text: str, pdf: PdfText | None = None) -> ExtractionQuality:
     words = text.split()
     notes: list[str] = []
-    if pages_without_text:
-        notes.append(
-            f"{pages_without_text} of {pages} page(s) had no text layer (scanned?) and were "
-            "not read; clauses on them are not scored"
-        )
+    pages = len(pdf.pages) if pdf is not None else None
+    without_text = pdf.without_text if pdf is not None else 0
+    if pdf is not None:
+        notes.extend(pdf.notes)
+        # Pages that OCR was asked to read but gave no words are already counted as
+        # without text; say so only when no OCR note explains them.
+        if without_text and not pdf.ocr_pages and not any("text layer" in n for n in notes):
+            notes.append(
+                f"{without_text} of {pages} page(s) had no text layer (scanned?) and were "
+                "not read; clauses on them are not scored"
+            )
     return ExtractionQuality(
         characters=len(text),
         words=len(words),
         pages=pages,
-        pages_without_text=pages_without_text,
+        pages_without_text=without_text,
+        ocr_pages=pdf.ocr_pages if pdf is not None else 0,
+        ocr_confidence=(
+            round(pdf.ocr_confidence, 1)
+            if pdf is not None and pdf.ocr_confidence is not None else None
+        ),
         garbled=looks_garbled(words),
         notes=notes,
     )

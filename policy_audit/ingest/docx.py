@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
 from ..errors import CorruptDocumentError, TooLargeError
 from .limits import Limits, megabytes
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph
 
 _MAX_RATIO = 200  # a deflated XML part rarely compresses better than ~20:1
 
@@ -36,8 +41,6 @@ def check_zip(data: bytes, name: str, limits: Limits) -> None:
 def read_docx_lines(data: bytes, name: str, limits: Limits) -> list[str]:
     check_zip(data, name, limits)
     import docx  # python-docx: imported only when a DOCX arrives
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -45,6 +48,33 @@ def read_docx_lines(data: bytes, name: str, limits: Limits) -> list[str]:
         raise CorruptDocumentError(
             f"{name}: this DOCX cannot be read ({type(exc).__name__}); re-save it from Word"
         ) from None
+    root = document.element
+    if not str(root.tag).endswith("}document"):
+        raise CorruptDocumentError(
+            f"{name}: this DOCX is damaged: its main part is not a document "
+            f"(<{root.tag.rsplit('}', 1)[-1]}>); re-save it from Word"
+        )
+    if root.body is None:
+        raise CorruptDocumentError(
+            f"{name}: this DOCX is damaged: its document has no body (no text at all); "
+            "re-save it from Word"
+        )
+    try:
+        return _lines_of(document)
+    except (AttributeError, KeyError, LookupError, TypeError, ValueError,
+            RecursionError) as exc:
+        # python-docx follows the package's relationships as they are: a styles part that
+        # is really the document, a numbering part that loops, an attribute out of range.
+        raise CorruptDocumentError(
+            f"{name}: this DOCX is damaged ({type(exc).__name__} in its structure: a part "
+            "is missing or points at the wrong thing); re-save it from Word"
+        ) from None
+
+
+def _lines_of(document: DocxDocument) -> list[str]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
@@ -62,7 +92,7 @@ def read_docx_lines(data: bytes, name: str, limits: Limits) -> list[str]:
     return lines
 
 
-def _paragraph_line(paragraph) -> str:
+def _paragraph_line(paragraph: Paragraph) -> str:
     text = paragraph.text
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     if not text.strip():

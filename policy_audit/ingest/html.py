@@ -8,7 +8,10 @@ that carry facts are kept: a table row is one line with its cells split by " | "
 below it read as its value or list (see ``policy_audit.fields``).
 
 Scripts, styles, navigation and page chrome are dropped. The walk is iterative, so a
-hostile page nested 100,000 levels deep cannot exhaust the stack.
+hostile page nested 100,000 levels deep cannot exhaust the stack; and since the HTML
+parser itself takes time growing with the square of the depth (40,000 levels: 2.6 s,
+200,000: over a minute), tags nested deeper than ``MAX_DEPTH`` are removed before parsing,
+keeping their text, as browsers also stop nesting at a few hundred levels.
 """
 
 from __future__ import annotations
@@ -27,10 +30,17 @@ _BLOCKS = frozenset({
 })
 _CELLS = frozenset({"td", "th"})
 _WHITESPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,40})\b[^<>]*?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+# Elements whose start tag closes an open one of the same kind (HTML's implied end tags).
+_SELF_CLOSING = {"p": {"p"}, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"},
+                 "tr": {"tr"}, "td": {"td", "th"}, "th": {"td", "th"}, "option": {"option"}}
+MAX_DEPTH = 512
 
 
 def read_html_lines(text: str) -> list[str]:
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(flatten_deep_nesting(text))
     root = tree.body or tree.root
     if root is None:
         return []
@@ -75,3 +85,51 @@ def read_html_lines(text: str) -> list[str]:
         stack.extend((child, False) for child in reversed(children))
     flush()
     return lines
+
+
+def _depth_estimate(text: str) -> int:
+    """The deepest nesting, counting start and end tags (a quick upper bound)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(text):
+        closing, name, empty = match.groups()
+        if closing:
+            depth -= 1
+        elif not empty and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def flatten_deep_nesting(text: str, max_depth: int = MAX_DEPTH) -> str:
+    """``text`` with the tags nested deeper than ``max_depth`` removed (their text stays)."""
+    if _depth_estimate(text) <= max_depth:
+        return text
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag name, kept)
+    kept_depth = 0
+    position = 0
+    for match in _TAG.finditer(text):
+        closing, raw_name, empty = match.groups()
+        name = raw_name.lower()
+        out.append(text[position:match.start()])
+        position = match.end()
+        keep = True
+        if closing:
+            for back in range(len(stack) - 1, max(-1, len(stack) - 64), -1):
+                if stack[back][0] == name:
+                    keep = stack[back][1]
+                    for _tag, was_kept in stack[back:]:
+                        kept_depth -= was_kept
+                    del stack[back:]
+                    break
+        elif not empty and name not in _VOID:
+            closes = _SELF_CLOSING.get(name)
+            if closes and stack and stack[-1][0] in closes:
+                kept_depth -= stack.pop()[1]
+            keep = kept_depth < max_depth
+            stack.append((name, keep))
+            kept_depth += keep
+        if keep:
+            out.append(match.group(0))
+    out.append(text[position:])
+    return "".join(out)

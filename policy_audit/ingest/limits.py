@@ -17,6 +17,24 @@ class Limits(BaseModel):
         default=100 * MB, gt=0, description="Uncompressed size of a DOCX (zip bomb guard)."
     )
     max_characters: int = Field(default=3_000_000, gt=0, description="Extracted text length.")
+    max_stream_bytes: int = Field(
+        default=64 * MB, gt=0, description="Inflated size of one PDF stream (a page's content)."
+    )
+    max_inflated_bytes: int = Field(
+        default=256 * MB, gt=0, description="Inflated size of all of a PDF's streams together."
+    )
+    ocr: bool = Field(
+        default=True, description="Read PDF pages without a text layer with Tesseract OCR."
+    )
+    ocr_page_seconds: float = Field(default=60.0, gt=0, description="OCR time for one page.")
+    ocr_seconds: float = Field(default=300.0, gt=0, description="OCR time for the document.")
+    max_ocr_pixels: int = Field(
+        default=25_000_000, gt=0,
+        description="Pixels of one page rendered for OCR (300 dpi, scaled down past this).",
+    )
+    max_image_pixels: int = Field(
+        default=100_000_000, gt=0, description="Pixels of one image on a page read by OCR."
+    )
 
 
 def megabytes(size: int) -> str:

@@ -23,14 +23,16 @@ MEDIA_TYPES: dict[str, str] = {
     "text": "text/plain",
 }
 
+_IMAGE_HINT = ": images are not read (OCR reads scanned PDFs only); find the PDF or text version"
+
 # Formats we recognise but cannot read, with what the user should do instead.
 _OTHER_BINARIES: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0", "an old Word (.doc) or Office file: save it as DOCX or PDF"),
-    (b"\x89PNG", "a PNG image: OCR is not supported yet, find the PDF or text version"),
-    (b"\xff\xd8\xff", "a JPEG image: OCR is not supported yet, find the PDF or text version"),
+    (b"\x89PNG", "a PNG image" + _IMAGE_HINT),
+    (b"\xff\xd8\xff", "a JPEG image" + _IMAGE_HINT),
     (b"GIF8", "a GIF image: find the PDF or text version of the policy"),
-    (b"II*\x00", "a TIFF image: OCR is not supported yet, find the PDF or text version"),
-    (b"MM\x00*", "a TIFF image: OCR is not supported yet, find the PDF or text version"),
+    (b"II*\x00", "a TIFF image" + _IMAGE_HINT),
+    (b"MM\x00*", "a TIFF image" + _IMAGE_HINT),
     (b"{\\rtf", "an RTF file: save it as DOCX, PDF or plain text"),
     (b"\x1f\x8b", "a gzip archive: unpack it first"),
     (b"Rar!", "a RAR archive: unpack it first"),

@@ -1,0 +1,125 @@
+"""Property-based tests of ingest: whatever the bytes, the result is text or a read error.
+
+Any other exception is what the CLI reports as an internal error (exit 70), so a
+document, however damaged, must never raise one. When text comes back, its offsets and
+page map hold together.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from policy_audit.errors import InputError  # noqa: E402
+from policy_audit.ingest import Limits, read_document  # noqa: E402
+from policy_audit.models import SourceText  # noqa: E402
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "make_mutants.py"
+NAMES = ["policy.pdf", "policy.docx", "policy.html", "policy.md", "policy.txt", "upload"]
+PREFIXES = [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<!doctype html><html><body>", b"\xef\xbb\xbf",
+            b"\xff\xfe", b"# Heading\n\n- item\n"]
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def _load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_mutants", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+mutants_script = _load_script()
+
+
+def read_or_refuse(data: bytes, name: str) -> SourceText | None:
+    try:
+        return read_document(data, name=name, limits=Limits(ocr=False))
+    except InputError as error:
+        message = str(error)
+        assert message and "\n" not in message.strip(), message
+        return None
+
+
+def check_invariants(source: SourceText) -> None:
+    text = source.text
+    assert text.strip()
+    assert "\r" not in text and "\n\n" not in text
+    assert all(line == line.strip() and line for line in text.split("\n"))
+    assert source.quality.characters == len(text)
+    assert source.quality.words == len(text.split())
+    spans = source.pages
+    if source.media_type != "application/pdf":
+        assert spans == [] and source.quality.pages is None
+        return
+    assert spans and spans[0].start == 0 and spans[-1].end == len(text)
+    for before, after in itertools.pairwise(spans):
+        assert before.end == after.start and before.start < before.end
+        assert before.page < after.page
+    assert all(1 <= span.page <= (source.quality.pages or 0) for span in spans)
+    for offset in range(0, len(text), max(1, len(text) // 50)):
+        assert source.page_at(offset) is not None
+
+
+@SETTINGS
+@given(data=st.binary(max_size=4096), prefix=st.sampled_from(PREFIXES),
+       name=st.sampled_from(NAMES))
+def test_any_bytes_give_text_or_a_read_error(data: bytes, prefix: bytes, name: str) -> None:
+    source = read_or_refuse(prefix + data, name)
+    if source is not None:
+        check_invariants(source)
+
+
+@SETTINGS
+@given(text=st.text(max_size=3000), name=st.sampled_from(NAMES[2:]))
+def test_any_text_gives_text_or_a_read_error(text: str, name: str) -> None:
+    source = read_or_refuse(text.encode("utf-8", "surrogatepass"), name)
+    if source is not None:
+        check_invariants(source)
+
+
+_LINE = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=90)
+
+
+@SETTINGS
+@given(lines=st.lists(_LINE, min_size=1, max_size=40))
+def test_pdf_text_keeps_its_words_and_page_map(lines: list[str]) -> None:
+    source = read_or_refuse(mutants_script.minimal_pdf(lines), "policy.pdf")
+    if source is None:
+        return
+    check_invariants(source)
+    assert source.quality.pages == 1
+
+
+@SETTINGS
+@given(data=st.data())
+def test_byte_mutants_of_the_samples(data: st.DataObject) -> None:
+    import random
+
+    seeds = _seeds()
+    name, original = data.draw(st.sampled_from(seeds))
+    seed = data.draw(st.integers(min_value=0, max_value=2**32 - 1))
+    _how, mutated = mutants_script.mutate(name, original, random.Random(seed))
+    source = read_or_refuse(mutated, name)
+    if source is not None:
+        check_invariants(source)
+
+
+_SEEDS: list[tuple[str, bytes]] = []
+
+
+def _seeds() -> list[tuple[str, bytes]]:
+    if not _SEEDS:
+        _SEEDS.extend(mutants_script.seeds())
+    return _SEEDS
