@@ -86,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: 1)")
     serve.add_argument("--database", default=None,
                        help="database URL (default: DATABASE_URL or a local SQLite file)")
+
+    worker = commands.add_parser("worker", help="score the service's queued large-batch jobs")
+    worker.add_argument("--database", default=None,
+                        help="the service's database URL (default: POLICY_AUDIT_DATABASE_URL, "
+                        "DATABASE_URL or a local SQLite file)")
+    worker.add_argument("--concurrency", type=_positive, default=None,
+                        help="documents scored at once (default: POLICY_AUDIT_WORKERS, else "
+                        "the number of cores)")
     return parser
 
 
@@ -174,6 +182,8 @@ def _run(args: argparse.Namespace) -> int:
         return _rubric(args)
     if args.command == "jurisdictions":
         return _jurisdictions()
+    if args.command == "worker":
+        return _worker(args)
     return _serve(args)
 
 
@@ -335,6 +345,30 @@ def _serve(args: argparse.Namespace) -> int:
                                "install policy-audit with its dependencies") from None
     serve(host=args.host, port=args.port, workers=args.workers, database=args.database)
     return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    try:
+        from api.job_queue import WorkerAlreadyRunning
+        from api.job_worker import run_worker
+    except ModuleNotFoundError as error:
+        raise PolicyAuditError(f"the job worker needs the {error.name!r} package; install "
+                               "policy-audit with its dependencies") from None
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        run_worker(database=args.database, concurrency=args.concurrency)
+    except (WorkerAlreadyRunning, ValueError) as error:
+        raise _WorkerSetupError(str(error)) from None
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise _WorkerSetupError(f"cannot reach the database ({reason}); check --database or "
+                                "POLICY_AUDIT_DATABASE_URL") from None
+    return 0
+
+
+class _WorkerSetupError(PolicyAuditError):
+    exit_code = 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,303 @@
+"""JSON API for large batches: ``POST /api/v1/jobs`` queues many documents as one job
+(202), ``GET /api/v1/jobs/{id}`` reports its progress; ``policy-audit worker`` processes
+score them into ordinary saved audits (``/api/v1/audits/{id}``)."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile
+
+from .db import as_utc
+from .job_archive import read_archive
+from .job_service import JOBS_PREFIX, JobItem, JobService, finished_at, job_status
+from .job_store import DONE, FAILED, QUEUED, RUNNING, BatchDocument, BatchJob
+from .problems import Problem
+from .routes import (
+    _BATCH_FORM,
+    BatchIn,
+    DocumentIn,
+    _is_json,
+    _json_body,
+    _media_type,
+    _query,
+    _request_body,
+    _text_field,
+    _unsupported,
+    _validate,
+    links,
+    read_upload,
+)
+from .settings import Settings
+
+ZIP_TYPES = ("application/zip", "application/x-zip-compressed")
+
+_JOB_FORM = {
+    **_BATCH_FORM,
+    "archive": {
+        "type": "string",
+        "format": "binary",
+        "description": "A zip archive: every file in it is one document (folders and "
+        "dot-files are skipped). May be repeated, and combined with `files`.",
+    },
+}
+
+# RFC 9457 problem details, as every error of this API (api/problems.py).
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string", "example": "urn:policy-audit:problem:too-many-documents"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string", "nullable": True},
+        "code": {"type": "string"},
+    },
+}
+_PROBLEM = {"application/problem+json": {"schema": _PROBLEM_SCHEMA}}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _PROBLEM}
+
+
+_JOB_EXAMPLE = {
+    "id": "k3T0x2c9Qy1mZ8vB7nR4sA",
+    "status": "running",
+    "rubric": "comprehensive",
+    "jurisdiction": None,
+    "created_at": "2026-12-02T12:00:00+00:00",
+    "finished_at": None,
+    "counts": {"total": 3, "queued": 1, "running": 1, "done": 1, "failed": 0,
+               "created": 1, "existing": 0},
+    "documents": [
+        {"index": 0, "name": "a.pdf", "status": "done", "id": "Qm9v…", "created": True,
+         "links": {"self": "/api/v1/audits/Qm9v…"}},
+        {"index": 1, "name": "b.docx", "status": "running"},
+        {"index": 2, "name": "c.html", "status": "queued"},
+    ],
+    "links": {"self": "/api/v1/jobs/k3T0x2c9Qy1mZ8vB7nR4sA"},
+}
+
+
+def job_links(job_id: str) -> dict[str, str]:
+    return {"self": f"{JOBS_PREFIX}/{job_id}"}
+
+
+def document_json(document: BatchDocument) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "index": document.position,
+        "name": document.name,
+        "status": document.status,
+    }
+    if document.status == DONE and document.audit_id:
+        item.update(id=document.audit_id, created=bool(document.created),
+                    links=links(document.audit_id))
+    elif document.status == FAILED:
+        item["problem"] = document.problem
+    return item
+
+
+def job_json(
+    job: BatchJob, documents: list[BatchDocument], delete_token: str | None = None
+) -> dict[str, Any]:
+    def count(status: str) -> int:
+        return sum(1 for d in documents if d.status == status)
+
+    done = [d for d in documents if d.status == DONE]
+    body: dict[str, Any] = {
+        "id": job.id,
+        "status": job_status(documents),
+        "rubric": job.rubric_id,
+        "jurisdiction": job.jurisdiction or None,
+        "created_at": as_utc(job.created_at).isoformat() if job.created_at else None,
+        "finished_at": finished_at(documents),
+        "counts": {
+            "total": len(documents),
+            QUEUED: count(QUEUED),
+            RUNNING: count(RUNNING),
+            DONE: count(DONE),
+            FAILED: count(FAILED),
+            "created": sum(1 for d in done if d.created),
+            "existing": sum(1 for d in done if not d.created),
+        },
+        "documents": [document_json(d) for d in documents],
+        "links": job_links(job.id),
+    }
+    if delete_token is not None:
+        body["delete_token"] = delete_token
+    return body
+
+
+def jobs_of(request: Request) -> JobService:
+    return request.app.state.jobs
+
+
+def _check_count(count: int, limit: int) -> None:
+    if count == 0:
+        raise Problem(
+            422,
+            "No documents: send multipart 'files' or 'archive' (zip) parts, a zip body, or "
+            'JSON {"documents": [...]}.',
+            code="empty-batch",
+        )
+    if count > limit:
+        raise Problem(
+            413,
+            f"{count} documents in one job; the limit is {limit} "
+            "(POLICY_AUDIT_MAX_JOB_ITEMS). Split them into several jobs.",
+            code="too-many-documents",
+        )
+
+
+def _documents_field(raw: str | None) -> list[DocumentIn]:
+    if not raw:
+        return []
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise Problem(
+            400, f"'documents' is not valid JSON ({exc}).", code="malformed-json"
+        ) from None
+    if isinstance(parsed, dict):
+        parsed = parsed.get("documents")
+    return _validate(BatchIn, {"documents": parsed}).documents
+
+
+def build_jobs_router(settings: Settings) -> APIRouter:
+    router = APIRouter()
+    limit = settings.max_job_items
+
+    def unpack(upload_file: Any, name: str, room: int) -> list[JobItem]:
+        return list(
+            read_archive(
+                upload_file,
+                archive_name=name,
+                max_items=room,
+                max_document_bytes=settings.max_upload_bytes,
+                max_total_bytes=settings.max_job_bytes,
+            )
+        )
+
+    @router.post(
+        JOBS_PREFIX,
+        status_code=202,
+        max_body_size=settings.max_job_bytes,
+        summary="Queue a large batch of policies as a job",
+        openapi_extra=_request_body(BatchIn, _JOB_FORM),
+        description=(
+            "For more documents than `POST /api/v1/audits:batch` takes in one request. "
+            "Multipart `files` parts and/or `archive` parts (zip files: each member is a "
+            'document) and/or a `documents` field (JSON list of `{"text", "name"}`); or a '
+            'zip as the whole body (`Content-Type: application/zip`); or JSON `{"documents": '
+            '[...]}`. Optional `rubric` and `jurisdiction` for all of them (form fields, '
+            f"JSON keys or query parameters). At most {settings.max_job_items} documents and "
+            f"{settings.max_job_bytes // (1024 * 1024)} MB per job, each document within the "
+            "single-upload limit. **202** with the job (`status: queued`), a `Location` "
+            "header and a one-time `delete_token` that deletes every audit this job "
+            "creates. `policy-audit worker` processes score the documents; poll "
+            "`GET /api/v1/jobs/{id}`."
+        ),
+        responses={
+            202: {
+                "description": "Accepted: the job is stored and queued.",
+                "headers": {"Location": {"description": "The job's URL.",
+                                         "schema": {"type": "string"}}},
+                "content": {"application/json": {
+                    "example": {**_JOB_EXAMPLE, "status": "queued", "delete_token": "…"}}},
+            },
+            400: _problem("Malformed JSON (`malformed-json`) or multipart body."),
+            413: _problem(
+                "Too many documents (`too-many-documents`) or too many bytes (`too-large`) "
+                "for one job."
+            ),
+            415: _problem("Not multipart, JSON or zip (`unsupported-media-type`)."),
+            422: _problem(
+                "No documents (`empty-batch`), an unknown `rubric` or `jurisdiction`, an "
+                "unreadable zip (`unreadable-archive`), or an invalid JSON body "
+                "(`invalid-request`)."
+            ),
+            503: _problem("The database or the queue is not reachable (`unavailable`)."),
+        },
+    )
+    async def create_job(request: Request) -> Response:
+        jobs = jobs_of(request)
+        media_type = _media_type(request)
+        items: list[JobItem] = []
+        if media_type == "multipart/form-data":
+            form = await request.form(max_files=limit + 16, max_fields=limit + 16)
+            try:
+                rubric = _text_field(form, "rubric") or _query(request, "rubric")
+                jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
+                jobs.audits.check_request(rubric, jurisdiction)
+                uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+                archives = [f for f in form.getlist("archive") if isinstance(f, UploadFile)]
+                documents = _documents_field(_text_field(form, "documents"))
+                _check_count(len(uploads) + len(documents) + len(archives), limit)
+                for archive in archives:
+                    room = limit - len(items) - len(uploads) - len(documents)
+                    name = archive.filename or "archive"
+                    items += await anyio.to_thread.run_sync(unpack, archive.file, name, room)
+                for upload in uploads:
+                    try:
+                        items.append(JobItem(upload.filename, await read_upload(upload, settings)))
+                    except Problem as problem:
+                        items.append(JobItem(upload.filename, problem))
+            finally:
+                await form.close()
+            items += [JobItem(d.name, d.text.encode("utf-8"), "pasted text") for d in documents]
+        elif media_type in ZIP_TYPES:
+            rubric, jurisdiction = _query(request, "rubric"), _query(request, "jurisdiction")
+            jobs.audits.check_request(rubric, jurisdiction)
+            body = await request.body()
+            items = await anyio.to_thread.run_sync(unpack, io.BytesIO(body), "the zip body", limit)
+        elif _is_json(media_type):
+            parsed: BatchIn = _validate(BatchIn, await _json_body(request))
+            rubric = parsed.rubric or _query(request, "rubric")
+            jurisdiction = parsed.jurisdiction or _query(request, "jurisdiction")
+            _check_count(len(parsed.documents), limit)
+            jobs.audits.check_request(rubric, jurisdiction)
+            items = [JobItem(d.name, d.text.encode("utf-8"), "pasted text")
+                     for d in parsed.documents]
+        else:
+            raise _unsupported(media_type, "multipart/form-data with 'files' or 'archive', a "
+                                           "zip (application/zip), or JSON")
+        _check_count(len(items), limit)
+        job, token = await anyio.to_thread.run_sync(
+            lambda: jobs.submit(items, rubric=rubric, jurisdiction=jurisdiction)
+        )
+        stored, documents = await anyio.to_thread.run_sync(jobs.get, job.id)
+        return JSONResponse(
+            job_json(stored, documents, token),
+            status_code=202,
+            headers={"Location": job_links(job.id)["self"]},
+        )
+
+    @router.get(
+        f"{JOBS_PREFIX}/{{job_id}}",
+        summary="A job's progress and results",
+        description=(
+            "`status` is `queued`, `running` or `done` (every document scored or failed). "
+            "Each document, in the order sent: `queued`, `running`, `done` (with the audit's "
+            "`id`, `links`, and `created`: false when the same document had been scored "
+            "before, so the job's delete token does not delete it) or `failed` (with a "
+            "`problem`). Scorecards are at the audits' own URLs."
+        ),
+        responses={
+            200: {"description": "The job.",
+                  "content": {"application/json": {"example": _JOB_EXAMPLE}}},
+            404: _problem("No job with that id (`not-found`)."),
+            503: _problem("The database is not reachable (`unavailable`)."),
+        },
+    )
+    def get_job(job_id: str, request: Request) -> JSONResponse:
+        job, documents = jobs_of(request).get(job_id)
+        return JSONResponse(job_json(job, documents))
+
+    return router
