@@ -164,6 +164,33 @@ class PostgresQueue:
         return count
 
 
+# Every object procrastinate's schema creates is named procrastinate_*.
+DROP_PROCRASTINATE = """
+DO $$
+DECLARE item record;
+BEGIN
+    FOR item IN SELECT tablename FROM pg_tables
+                WHERE schemaname = current_schema() AND tablename LIKE 'procrastinate\\_%'
+    LOOP
+        EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', item.tablename);
+    END LOOP;
+    FOR item IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+                JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = current_schema() AND p.proname LIKE 'procrastinate\\_%'
+    LOOP
+        EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', item.signature);
+    END LOOP;
+    FOR item IN SELECT t.typname FROM pg_type t
+                JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE n.nspname = current_schema() AND t.typname LIKE 'procrastinate\\_%'
+                  AND t.typtype IN ('e', 'c')
+    LOOP
+        EXECUTE format('DROP TYPE IF EXISTS %I CASCADE', item.typname);
+    END LOOP;
+END $$;
+"""
+
+
 # SQLite: huey ----------------------------------------------------------------------
 
 

@@ -64,6 +64,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
+        from api.job_queue import DROP_PROCRASTINATE
+
         _run_script(DROP_PROCRASTINATE)
     op.drop_index("ix_batch_documents_job", table_name="batch_documents")
     op.drop_table("batch_documents")
@@ -79,30 +81,3 @@ def _run_script(sql: str) -> None:
         cursor.execute(sql)
     finally:
         cursor.close()
-
-
-# Every object procrastinate's schema creates is named procrastinate_*.
-DROP_PROCRASTINATE = """
-DO $$
-DECLARE item record;
-BEGIN
-    FOR item IN SELECT tablename FROM pg_tables
-                WHERE schemaname = current_schema() AND tablename LIKE 'procrastinate\\_%'
-    LOOP
-        EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', item.tablename);
-    END LOOP;
-    FOR item IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
-                JOIN pg_namespace n ON n.oid = p.pronamespace
-                WHERE n.nspname = current_schema() AND p.proname LIKE 'procrastinate\\_%'
-    LOOP
-        EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', item.signature);
-    END LOOP;
-    FOR item IN SELECT t.typname FROM pg_type t
-                JOIN pg_namespace n ON n.oid = t.typnamespace
-                WHERE n.nspname = current_schema() AND t.typname LIKE 'procrastinate\\_%'
-                  AND t.typtype = 'e'
-    LOOP
-        EXECUTE format('DROP TYPE IF EXISTS %I CASCADE', item.typname);
-    END LOOP;
-END $$;
-"""
