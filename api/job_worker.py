@@ -37,9 +37,9 @@ def run_worker(
     settings = Settings.from_env()
     if concurrency:
         settings = settings.model_copy(update={"workers": concurrency})
+    queue = make_queue(settings.database_url, settings.job_stalled_seconds)
     audits = AuditService(settings, pool=pool or make_pool(settings))
     migrate(audits.engine)  # the same schema the service would create
-    queue = make_queue(settings.database_url, settings.job_stalled_seconds)
     jobs = JobService(audits, queue)
     size = audits.pool.size
     try:
