@@ -58,6 +58,20 @@ class JobQueue(Protocol):
     def close(self) -> None: ...
 
 
+# Tables the queue libraries create and manage themselves (procrastinate's through our
+# migration, huey's when first used): not in our models, so Alembic must leave them alone.
+HUEY_TABLES = frozenset({"task", "schedule", "kv", "counter"})
+
+
+def is_queue_library_table(name: str | None) -> bool:
+    return bool(name) and (name.startswith("procrastinate_") or name in HUEY_TABLES)
+
+
+def include_name(name: str | None, type_: str, _parents: Any) -> bool:
+    """Alembic ``include_name`` hook: compare only our own tables."""
+    return not (type_ == "table" and is_queue_library_table(name))
+
+
 def is_postgres(database_url: str) -> bool:
     return make_url(normalize_url(database_url)).get_backend_name() == "postgresql"
 
