@@ -26,6 +26,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -113,18 +114,21 @@ class PostgresQueue:
             )
         )
         self._open = False
+        self._opening = threading.Lock()  # requests queue jobs from several threads
 
     def enqueue(self, job_id: str, document_ids: Sequence[int]) -> None:
-        if not self._open:
-            self.app.open()
-            self._open = True
+        with self._opening:
+            if not self._open:
+                self.app.open()
+                self._open = True
         deferrer = self.app.configure_task(name=SCORE_DOCUMENT, queue=QUEUE)
         deferrer.batch_defer(*({"document_id": document_id} for document_id in document_ids))
 
     def close(self) -> None:
-        if self._open:
-            self.app.close()
-            self._open = False
+        with self._opening:
+            if self._open:
+                self.app.close()
+                self._open = False
 
     def run_worker(self, score_document: Callable[[int], None], concurrency: int) -> None:
         """Take documents until SIGINT/SIGTERM (then finish the ones being scored)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -52,18 +53,21 @@ class JobService:
         self.settings = audits.settings
         self.sessions = audits.sessions
         self._queue = queue
+        self._lock = threading.Lock()  # the first jobs may arrive on several threads
 
     @property
     def queue(self) -> PostgresQueue | SqliteQueue:
-        if self._queue is None:
-            self._queue = make_queue(
-                self.settings.database_url, self.settings.job_stalled_seconds
-            )
-        return self._queue
+        with self._lock:
+            if self._queue is None:
+                self._queue = make_queue(
+                    self.settings.database_url, self.settings.job_stalled_seconds
+                )
+            return self._queue
 
     def close(self) -> None:
-        if self._queue is not None:
-            self._queue.close()
+        with self._lock:
+            if self._queue is not None:
+                self._queue.close()
 
     # submitting --------------------------------------------------------------------
 
