@@ -9,6 +9,7 @@ dropped because another one failed.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import secrets
 import threading
@@ -148,6 +149,29 @@ class JobService:
             ).all()
         documents = [BatchDocument(**row._asdict()) for row in rows]
         return job, documents
+
+    def delete(self, job_id: str, authorization: str | None) -> None:
+        """Forget a job: documents not yet scored never will be, and the uploads are gone.
+        The audits it already created stay (the same token deletes them). Needs the
+        job's delete token, as deleting an audit does."""
+        with self.sessions() as session:
+            job = session.get(BatchJob, job_id) if len(job_id) <= 64 else None
+        if job is None:
+            raise Problem(404, f"No job with id {job_id!r}.", code="not-found")
+        scheme, _, token = (authorization or "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Problem(
+                401,
+                "Deleting a job needs its delete token: send 'Authorization: Bearer "
+                "<delete_token>' (returned when the job was created).",
+                code="unauthorized",
+                headers={"WWW-Authenticate": 'Bearer realm="policy-audit"'},
+            )
+        if not hmac.compare_digest(hash_token(token), job.delete_token_hash):
+            raise Problem(403, "That delete token does not match this job.", code="forbidden")
+        # Queue messages for these documents then find nothing to do.
+        self._forget(job_id)
 
     def unfinished_jobs(self) -> list[str]:
         """Ids of jobs with documents still to score, oldest first."""

@@ -300,4 +300,25 @@ def build_jobs_router(settings: Settings) -> APIRouter:
         job, documents = jobs_of(request).get(job_id)
         return JSONResponse(job_json(job, documents))
 
+    @router.delete(
+        f"{JOBS_PREFIX}/{{job_id}}",
+        status_code=204,
+        summary="Cancel and forget a job (needs its delete token as a Bearer token)",
+        description=(
+            "Documents not yet scored are dropped with their uploads; a document being "
+            "scored at that moment may still become an audit. Audits the job created are "
+            "kept: delete them with the same token (`DELETE /api/v1/audits/{id}`)."
+        ),
+        responses={
+            204: {"description": "The job is gone."},
+            401: _problem("No `Authorization: Bearer <delete_token>` (`unauthorized`)."),
+            403: _problem("The token is not this job's (`forbidden`)."),
+            404: _problem("No job with that id (`not-found`)."),
+            503: _problem("The database is not reachable (`unavailable`)."),
+        },
+    )
+    def delete_job(job_id: str, request: Request) -> Response:
+        jobs_of(request).delete(job_id, request.headers.get("authorization"))
+        return Response(status_code=204)
+
     return router

@@ -269,6 +269,27 @@ def test_a_queue_that_cannot_take_the_job_gives_503_and_keeps_nothing(
     assert client.app.state.jobs.counts() == {}
 
 
+def test_a_job_is_cancelled_with_its_token_and_its_audits_stay(client: TestClient) -> None:
+    job = submit(client, [policy_text("c1"), policy_text("c2")])
+    jobs = client.app.state.jobs
+    first_id = jobs.get(job["id"])[1][0].id
+    jobs.process_document(first_id)  # one document scored before the cancel
+    audit_id = client.get(f"/api/v1/jobs/{job['id']}").json()["documents"][0]["id"]
+    url = f"/api/v1/jobs/{job['id']}"
+
+    assert is_problem(client.delete(url), 401)
+    wrong = client.delete(url, headers={"Authorization": "Bearer not-the-token"})
+    assert is_problem(wrong, 403)
+    bearer = {"Authorization": f"Bearer {job['delete_token']}"}
+    assert client.delete(url, headers=bearer).status_code == 204
+    assert is_problem(client.get(url), 404)
+    assert jobs.unfinished_jobs() == [] and jobs.counts() == {}
+    jobs.process_document(first_id + 1)  # the queue's message for the other: nothing to do
+    assert client.get(f"/api/v1/audits/{audit_id}").status_code == 200
+    assert client.delete(f"/api/v1/audits/{audit_id}", headers=bearer).status_code == 204
+    assert is_problem(client.delete(url, headers=bearer), 404)
+
+
 def test_openapi_documents_the_job_paths_with_every_status(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     post = spec["paths"]["/api/v1/jobs"]["post"]
@@ -279,3 +300,5 @@ def test_openapi_documents_the_job_paths_with_every_status(client: TestClient) -
     assert "application/json" in body
     get = spec["paths"]["/api/v1/jobs/{job_id}"]["get"]
     assert set(get["responses"]) >= {"200", "404", "503"}
+    delete = spec["paths"]["/api/v1/jobs/{job_id}"]["delete"]
+    assert set(delete["responses"]) >= {"204", "401", "403", "404", "503"}
