@@ -37,6 +37,33 @@ JOBS_PREFIX = "/api/v1/jobs"
 MAX_DOCUMENT_ATTEMPTS = 3
 
 
+@dataclass(frozen=True)
+class JobSpec:
+    """What every document of a job is scored with."""
+
+    id: str
+    rubric_id: str
+    jurisdiction: str
+    delete_token_hash: str
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A document a worker has just taken."""
+
+    job_id: str
+    position: int
+    name: str | None
+    default_name: str
+    data: bytes | None
+    attempts: int
+
+    @staticmethod
+    def columns() -> list[Any]:
+        return [BatchDocument.job_id, BatchDocument.position, BatchDocument.name,
+                BatchDocument.default_name, BatchDocument.data, BatchDocument.attempts]
+
+
 @dataclass
 class JobItem:
     """One document of a job as received: its bytes, or why it was refused on arrival."""
@@ -55,6 +82,7 @@ class JobService:
         self.sessions = audits.sessions
         self._queue = queue
         self._lock = threading.Lock()  # the first jobs may arrive on several threads
+        self._specs: dict[str, JobSpec] = {}
 
     @property
     def queue(self) -> PostgresQueue | SqliteQueue:
@@ -261,25 +289,29 @@ class JobService:
         else:
             self._finish(document_id, DONE, audit_id=saved.audit.id, created=saved.created)
 
-    def _claim(self, document_id: int) -> tuple[BatchDocument, BatchJob] | None:
+    def _claim(self, document_id: int) -> tuple[Claimed, JobSpec] | None:
+        """Mark the document running (one more attempt) and read it, in one statement;
+        None when it is already finished (or its job was deleted)."""
+        columns = Claimed.columns()
         with self.sessions() as session:
-            result = session.execute(
+            row = session.execute(
                 update(BatchDocument)
                 .where(BatchDocument.id == document_id, BatchDocument.status.in_(UNFINISHED))
-                .values(
-                    status=RUNNING,
-                    attempts=BatchDocument.attempts + 1,
-                    started_at=utcnow(),
-                )
-            )
+                .values(status=RUNNING, attempts=BatchDocument.attempts + 1, started_at=utcnow())
+                .returning(*columns)
+            ).first()
             session.commit()
-            if result.rowcount != 1:
+            if row is None:
                 return None
-            document = session.get(BatchDocument, document_id)
-            assert document is not None
-            job = session.get(BatchJob, document.job_id)
-            assert job is not None
-            return document, job
+            document = Claimed(*row)
+            spec = self._specs.get(document.job_id)
+            if spec is None:  # a job's settings never change: read them once per worker
+                job = session.get(BatchJob, document.job_id)
+                if job is None:
+                    return None
+                spec = JobSpec(job.id, job.rubric_id, job.jurisdiction, job.delete_token_hash)
+                self._specs[job.id] = spec
+            return document, spec
 
     def _finish(
         self,
