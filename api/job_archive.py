@@ -50,8 +50,8 @@ def read_archive(
         if len(members) > max_items:
             raise Problem(
                 413,
-                f"{archive_name} holds {len(members)} documents; a job may have at most "
-                f"{max_items}.",
+                f"{archive_name} holds {len(members)} documents; the job has room for "
+                f"{max_items} (POLICY_AUDIT_MAX_JOB_ITEMS). Split it into several jobs.",
                 code="too-many-documents",
             )
         total = 0

@@ -121,7 +121,7 @@ class JobService:
             document = BatchDocument(
                 job_id=job.id,
                 position=position,
-                name=(item.name or None) and item.name[:1000],
+                name=item.name[:1000] if item.name else None,
                 default_name=item.default_name,
                 status=QUEUED,
                 attempts=0,

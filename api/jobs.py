@@ -11,7 +11,8 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 
 from .db import as_utc
 from .job_archive import read_archive
@@ -170,18 +171,38 @@ def _documents_field(raw: str | None) -> list[DocumentIn]:
     return _validate(BatchIn, {"documents": parsed}).documents
 
 
+def _bytes(items: list[JobItem]) -> int:
+    return sum(len(item.data) for item in items if isinstance(item.data, bytes))
+
+
+async def _job_form(request: Request, limit: int) -> FormData:
+    """The multipart form; more file parts than a job may hold is a 413 that says so
+    (Starlette stops reading at its own count with a bare 400)."""
+    try:
+        return await request.form(max_files=limit + 16, max_fields=limit + 16)
+    except HTTPException as exc:
+        if exc.status_code == 400 and str(exc.detail).startswith("Too many files"):
+            raise Problem(
+                413,
+                f"More than {limit} documents in one job; the limit is {limit} "
+                "(POLICY_AUDIT_MAX_JOB_ITEMS). Split them into several jobs.",
+                code="too-many-documents",
+            ) from None
+        raise
+
+
 def build_jobs_router(settings: Settings) -> APIRouter:
     router = APIRouter()
     limit = settings.max_job_items
 
-    def unpack(upload_file: Any, name: str, room: int) -> list[JobItem]:
+    def unpack(upload_file: Any, name: str, room: int, budget: int) -> list[JobItem]:
         return list(
             read_archive(
                 upload_file,
                 archive_name=name,
                 max_items=room,
                 max_document_bytes=settings.max_upload_bytes,
-                max_total_bytes=settings.max_job_bytes,
+                max_total_bytes=budget,
             )
         )
 
@@ -231,7 +252,7 @@ def build_jobs_router(settings: Settings) -> APIRouter:
         media_type = _media_type(request)
         items: list[JobItem] = []
         if media_type == "multipart/form-data":
-            form = await request.form(max_files=limit + 16, max_fields=limit + 16)
+            form = await _job_form(request, limit)
             try:
                 rubric = _text_field(form, "rubric") or _query(request, "rubric")
                 jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
@@ -242,8 +263,10 @@ def build_jobs_router(settings: Settings) -> APIRouter:
                 _check_count(len(uploads) + len(documents) + len(archives), limit)
                 for archive in archives:
                     room = limit - len(items) - len(uploads) - len(documents)
+                    budget = settings.max_job_bytes - _bytes(items)  # over all archives
                     name = archive.filename or "archive"
-                    items += await anyio.to_thread.run_sync(unpack, archive.file, name, room)
+                    items += await anyio.to_thread.run_sync(unpack, archive.file, name, room,
+                                                            budget)
                 for upload in uploads:
                     try:
                         items.append(JobItem(upload.filename, await read_upload(upload, settings)))
@@ -256,7 +279,9 @@ def build_jobs_router(settings: Settings) -> APIRouter:
             rubric, jurisdiction = _query(request, "rubric"), _query(request, "jurisdiction")
             jobs.audits.check_request(rubric, jurisdiction)
             body = await request.body()
-            items = await anyio.to_thread.run_sync(unpack, io.BytesIO(body), "the zip body", limit)
+            items = await anyio.to_thread.run_sync(
+                unpack, io.BytesIO(body), "the zip body", limit, settings.max_job_bytes
+            )
         elif _is_json(media_type):
             parsed: BatchIn = _validate(BatchIn, await _json_body(request))
             rubric = parsed.rubric or _query(request, "rubric")

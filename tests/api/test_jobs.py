@@ -217,7 +217,17 @@ def test_limits_are_enforced_with_clear_problems(
     archive = make_zip({f"p{i}.txt": b"plate reads" for i in range(5)})
     response = client.post("/api/v1/jobs", files=[("archive", ("x.zip", archive))])
     assert is_problem(response, 413) and response.json()["code"] == "too-many-documents"
-    assert "x.zip holds 5 documents" in response.json()["detail"]
+    assert "x.zip holds 5 documents; the job has room for 3" in response.json()["detail"]
+
+    parts = [("files", (f"f{i}.txt", b"plate reads", "text/plain")) for i in range(40)]
+    response = client.post("/api/v1/jobs", files=parts)
+    assert is_problem(response, 413) and response.json()["code"] == "too-many-documents"
+
+    # Two archives that together unpack past the job's byte limit.
+    parts_of_it = [make_zip({f"h{n}.txt": b"b" * 90_000}) for n in range(3)]
+    response = client.post("/api/v1/jobs", files=[
+        ("archive", (f"h{n}.zip", part)) for n, part in enumerate(parts_of_it)])
+    assert is_problem(response, 413) and response.json()["code"] == "too-large"
 
     # A small zip that unpacks past the job's byte limit (a zip bomb, in miniature).
     bomb = make_zip({f"p{i}.txt": b"a" * 90_000 for i in range(3)})
