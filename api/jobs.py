@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
@@ -35,6 +39,8 @@ from .routes import (
     read_upload,
 )
 from .settings import Settings
+
+log = logging.getLogger("api.jobs")
 
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed")
 
@@ -171,6 +177,18 @@ def _documents_field(raw: str | None) -> list[DocumentIn]:
     return _validate(BatchIn, {"documents": parsed}).documents
 
 
+@contextmanager
+def database_problems() -> Iterator[None]:
+    """A database that cannot be reached is a 503 the client can retry, not a 500."""
+    try:
+        yield
+    except (OperationalError, InterfaceError):
+        log.exception("jobs: database unreachable")
+        raise Problem(
+            503, "The database is not reachable; try again later.", code="unavailable"
+        ) from None
+
+
 def _bytes(items: list[JobItem]) -> int:
     return sum(len(item.data) for item in items if isinstance(item.data, bytes))
 
@@ -294,10 +312,11 @@ def build_jobs_router(settings: Settings) -> APIRouter:
             raise _unsupported(media_type, "multipart/form-data with 'files' or 'archive', a "
                                            "zip (application/zip), or JSON")
         _check_count(len(items), limit)
-        job, token = await anyio.to_thread.run_sync(
-            lambda: jobs.submit(items, rubric=rubric, jurisdiction=jurisdiction)
-        )
-        stored, documents = await anyio.to_thread.run_sync(jobs.get, job.id)
+        with database_problems():
+            job, token = await anyio.to_thread.run_sync(
+                lambda: jobs.submit(items, rubric=rubric, jurisdiction=jurisdiction)
+            )
+            stored, documents = await anyio.to_thread.run_sync(jobs.get, job.id)
         return JSONResponse(
             job_json(stored, documents, token),
             status_code=202,
@@ -322,7 +341,8 @@ def build_jobs_router(settings: Settings) -> APIRouter:
         },
     )
     def get_job(job_id: str, request: Request) -> JSONResponse:
-        job, documents = jobs_of(request).get(job_id)
+        with database_problems():
+            job, documents = jobs_of(request).get(job_id)
         return JSONResponse(job_json(job, documents))
 
     @router.delete(
@@ -343,7 +363,8 @@ def build_jobs_router(settings: Settings) -> APIRouter:
         },
     )
     def delete_job(job_id: str, request: Request) -> Response:
-        jobs_of(request).delete(job_id, request.headers.get("authorization"))
+        with database_problems():
+            jobs_of(request).delete(job_id, request.headers.get("authorization"))
         return Response(status_code=204)
 
     return router

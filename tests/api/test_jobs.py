@@ -300,6 +300,23 @@ def test_a_job_is_cancelled_with_its_token_and_its_audits_stay(client: TestClien
     assert is_problem(client.delete(url, headers=bearer), 404)
 
 
+def test_an_unreachable_database_is_a_503(client: TestClient) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    jobs = client.app.state.jobs
+
+    def down(*_: Any, **__: Any) -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    jobs.get = jobs.submit = jobs.delete = down
+    for response in (
+        client.get("/api/v1/jobs/some-id"),
+        client.post("/api/v1/jobs", json={"documents": [{"text": policy_text()}]}),
+        client.delete("/api/v1/jobs/some-id", headers={"Authorization": "Bearer x"}),
+    ):
+        assert is_problem(response, 503) and response.json()["code"] == "unavailable"
+
+
 def test_openapi_documents_the_job_paths_with_every_status(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     post = spec["paths"]["/api/v1/jobs"]["post"]
