@@ -27,6 +27,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -160,6 +161,20 @@ class PostgresQueue:
                 with contextlib.suppress(asyncio.CancelledError):
                     await sweeper
 
+    def live_workers(self) -> int:
+        """Workers whose heartbeat is recent."""
+        with self._opening:
+            if not self._open:
+                self.app.open()
+                self._open = True
+        connector = self.app.connector.get_sync_connector()
+        row = connector.execute_query_one(
+            "SELECT count(*) AS workers FROM procrastinate_workers "
+            "WHERE last_heartbeat > now() - make_interval(secs => %(seconds)s)",
+            seconds=self.stalled_seconds,
+        )
+        return int(row["workers"])
+
     async def _sweep(self) -> None:
         while True:
             await asyncio.sleep(self.stalled_seconds / 2)
@@ -257,26 +272,49 @@ class SqliteQueue:
             if task.name == RUN_JOB and task.args
         }
 
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".worker-lock")
+
     @contextlib.contextmanager
     def worker_lock(self) -> Iterator[None]:
         """Held by the one worker allowed on this database file (released if killed)."""
-        lock_path = self.path.with_name(self.path.name + ".worker-lock")
-        with open(lock_path, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+        with open(self.lock_path, "a+") as handle:
+            # A few tries: ``live_workers`` takes the lock shared for an instant.
+            for attempt in range(20):
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if attempt < 19:
+                        time.sleep(0.1)
+            else:
                 handle.seek(0)
                 holder = handle.read().strip() or "another process"
                 raise WorkerAlreadyRunning(
                     f"a worker ({holder}) is already running against {self.path.name}; on "
                     "SQLite one worker uses every core it is given. To run workers on "
                     "several machines, use PostgreSQL."
-                ) from None
+                )
             handle.seek(0)
             handle.truncate()
             handle.write(f"pid {os.getpid()}")
             handle.flush()
             yield
+
+    def live_workers(self) -> int:
+        """1 while a worker holds the lock, else 0."""
+        try:
+            handle = open(self.lock_path, "rb")  # noqa: SIM115  (closed below)
+        except FileNotFoundError:
+            return 0
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return 1
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return 0
 
     def run_worker(
         self,

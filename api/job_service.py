@@ -201,6 +201,14 @@ class JobService:
         # Queue messages for these documents then find nothing to do.
         self._forget(job_id)
 
+    def live_workers(self) -> int | None:
+        """How many workers are running against this database (None: cannot tell)."""
+        try:
+            return self.queue.live_workers()
+        except Exception:
+            log.exception("could not count the job workers")
+            return None
+
     def unfinished_jobs(self) -> list[str]:
         """Ids of jobs with documents still to score, oldest first."""
         query = (

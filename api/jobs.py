@@ -90,6 +90,7 @@ _JOB_EXAMPLE = {
         {"index": 2, "name": "c.html", "status": "queued"},
     ],
     "links": {"self": "/api/v1/jobs/k3T0x2c9Qy1mZ8vB7nR4sA"},
+    "warnings": [],
 }
 
 
@@ -111,16 +112,29 @@ def document_json(document: BatchDocument) -> dict[str, Any]:
     return item
 
 
+NO_WORKER = (
+    "No worker is running against this database, so nothing is being scored: start "
+    "`policy-audit worker` with the service's database (README: Large batches and scaling "
+    "out). The job waits, nothing is lost."
+)
+
+
 def job_json(
-    job: BatchJob, documents: list[BatchDocument], delete_token: str | None = None
+    job: BatchJob,
+    documents: list[BatchDocument],
+    delete_token: str | None = None,
+    workers: int | None = None,
 ) -> dict[str, Any]:
+    """``workers``: how many workers are running, when the job is not done (a warning
+    says so when there are none)."""
     def count(status: str) -> int:
         return sum(1 for d in documents if d.status == status)
 
     done = [d for d in documents if d.status == DONE]
+    body_status = job_status(documents)
     body: dict[str, Any] = {
         "id": job.id,
-        "status": job_status(documents),
+        "status": body_status,
         "rubric": job.rubric_id,
         "jurisdiction": job.jurisdiction or None,
         "created_at": as_utc(job.created_at).isoformat() if job.created_at else None,
@@ -136,6 +150,7 @@ def job_json(
         },
         "documents": [document_json(d) for d in documents],
         "links": job_links(job.id),
+        "warnings": [NO_WORKER] if workers == 0 and body_status != "done" else [],
     }
     if delete_token is not None:
         body["delete_token"] = delete_token
@@ -317,8 +332,9 @@ def build_jobs_router(settings: Settings) -> APIRouter:
                 lambda: jobs.submit(items, rubric=rubric, jurisdiction=jurisdiction)
             )
             stored, documents = await anyio.to_thread.run_sync(jobs.get, job.id)
+        workers = await anyio.to_thread.run_sync(jobs.live_workers)
         return JSONResponse(
-            job_json(stored, documents, token),
+            job_json(stored, documents, token, workers),
             status_code=202,
             headers={"Location": job_links(job.id)["self"]},
         )
@@ -341,9 +357,11 @@ def build_jobs_router(settings: Settings) -> APIRouter:
         },
     )
     def get_job(job_id: str, request: Request) -> JSONResponse:
+        jobs = jobs_of(request)
         with database_problems():
-            job, documents = jobs_of(request).get(job_id)
-        return JSONResponse(job_json(job, documents))
+            job, documents = jobs.get(job_id)
+        workers = jobs.live_workers() if job_status(documents) != "done" else None
+        return JSONResponse(job_json(job, documents, workers=workers))
 
     @router.delete(
         f"{JOBS_PREFIX}/{{job_id}}",

@@ -63,12 +63,16 @@ def test_a_job_is_accepted_with_202_location_and_token_then_reports_its_results(
     waiting = client.get(response.headers["location"])
     assert waiting.status_code == 200
     assert waiting.json()["status"] == "queued" and "delete_token" not in waiting.json()
+    # No worker runs in this test: the job says so rather than waiting silently.
+    assert "No worker is running" in job["warnings"][0]
+    assert waiting.json()["warnings"] == job["warnings"]
 
     run_jobs(client)
     done = client.get(response.headers["location"]).json()
     assert done["status"] == "done" and done["finished_at"]
     assert done["counts"] == {"total": 4, "queued": 0, "running": 0, "done": 4, "failed": 0,
                               "created": 4, "existing": 0}
+    assert done["warnings"] == []
     for document in done["documents"]:
         saved = client.get(document["links"]["self"])
         assert saved.status_code == 200
