@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -116,6 +117,31 @@ def test_a_bad_document_fails_alone_and_says_why(client: TestClient) -> None:
     assert problem["code"] == "empty-document" and problem["status"] == 422
     assert problem["instance"] == f"/api/v1/jobs/{job['id']}"
     assert body["counts"]["failed"] == 1 and body["counts"]["done"] == 2
+
+
+def test_a_document_over_the_deadline_or_hitting_a_bug_fails_alone(
+    make_client: Callable[..., TestClient], tmp_path: Path
+) -> None:
+    from policy_audit.worker import AuditPool
+
+    from ..slow_audit import misbehaving
+
+    with AuditPool(1, deadline=2.0, target=misbehaving) as pool:
+        client = make_client(pool=pool)
+        response = client.post("/api/v1/jobs", json={"documents": [
+            {"text": str(tmp_path / "started"), "name": "slow.txt"},
+            {"text": policy_text("fine"), "name": "fine.txt"},
+            {"text": policy_text("bug"), "name": "bug.txt"},
+        ]})
+        assert response.status_code == 202, response.text
+        run_jobs(client)
+        body = client.get(response.headers["location"]).json()
+    slow, fine, bug = body["documents"]
+    assert slow["status"] == "failed" and slow["problem"]["code"] == "deadline-exceeded"
+    assert fine["status"] == "done"
+    assert bug["status"] == "failed" and bug["problem"]["code"] == "internal-error"
+    assert "boom" not in bug["problem"]["detail"]  # no internals in what clients see
+    assert body["status"] == "done" and body["counts"]["failed"] == 2
 
 
 def test_a_document_delivered_twice_is_scored_once(client: TestClient) -> None:
