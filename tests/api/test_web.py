@@ -51,7 +51,7 @@ def test_pages_forbid_inline_script_and_framing(client):
     csp = client.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
-    assert client.get("/").headers["referrer-policy"] == "no-referrer"
+    assert client.get("/").headers["referrer-policy"] == "same-origin"  # see test_forms_origin
 
 
 def test_static_assets_are_served_locally(client):
