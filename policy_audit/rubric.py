@@ -27,6 +27,7 @@ from pydantic import (
 
 from .errors import RubricError
 from .models import Level
+from .registry import scorer_names
 
 IDENT = r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$"
 BUILTIN_RUBRICS = ("comprehensive", "core")
@@ -61,6 +62,12 @@ class Example(_Strict):
     level: Level
     retention_days: int | None = None
     note: str | None = None
+
+
+@functools.lru_cache(maxsize=1024)
+def compiled(pattern: str) -> re.Pattern[str]:
+    """A rubric pattern, compiled once; rubric patterns match case-insensitively."""
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def _compiles(pattern: str) -> str:
@@ -241,10 +248,9 @@ def load_criterion(path: Path) -> Criterion:
         raise _explain(path, exc) from None
     if criterion.id != path.stem:
         raise RubricError(f"{path}: id {criterion.id!r} must match the file name {path.stem!r}")
-    from .scoring import SCORERS  # late import: scoring depends on models only
-
-    if criterion.scorer not in SCORERS:
-        known = ", ".join(sorted(SCORERS))
+    known_scorers = scorer_names()
+    if criterion.scorer not in known_scorers:
+        known = ", ".join(known_scorers)
         raise RubricError(f"{path}: unknown scorer {criterion.scorer!r}; use one of: {known}")
     return criterion
 

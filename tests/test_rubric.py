@@ -19,8 +19,8 @@ import pytest
 from policy_audit.errors import RubricError
 from policy_audit.models import Level
 from policy_audit.pipeline import audit_text
+from policy_audit.registry import scorer_names
 from policy_audit.rubric import list_rubrics, load_rubric, load_rubric_dir, rubric_root
-from policy_audit.scoring import SCORERS
 from tests.conftest import source_of
 
 CORE_IDS = ("retention", "sharing", "immigration", "reporting")
@@ -360,7 +360,7 @@ def test_unknown_scorer_names_file_and_lists_the_scorers(tmp_path: Path) -> None
     message = rubric_error(folder)
     assert criterion_path(folder) in message
     assert "unknown scorer 'retain'" in message
-    assert "use one of: " + ", ".join(sorted(SCORERS)) in message
+    assert "use one of: " + ", ".join(scorer_names()) in message
 
 
 def test_id_not_matching_file_name(tmp_path: Path) -> None:

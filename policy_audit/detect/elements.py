@@ -30,6 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..models import Finding
+from ..rubric import compiled
 from ..segment import get_nlp
 from .clause import (
     DISCRETIONARY,
@@ -112,11 +113,6 @@ def _matcher(triggers: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatcher
 @functools.lru_cache(maxsize=256)
 def _heading_re(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
-
-
-@functools.lru_cache(maxsize=1024)
-def compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) -> list[Finding]:

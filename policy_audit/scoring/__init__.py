@@ -8,7 +8,6 @@ recommendations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..models import (
@@ -25,22 +24,15 @@ from ..models import (
     Scorecard,
     SourceText,
 )
+from ..registry import scorers
 from . import elements, immigration, reporting, retention, sharing
 from .verdict import Verdict
 
 if TYPE_CHECKING:
     from ..rubric import Criterion, Rubric
 
-# A scorer reads the findings (and, for data-defined criteria, its criterion).
-Scorer = Callable[..., Verdict]
-
-SCORERS: dict[str, Scorer] = {
-    "retention": retention.score,
-    "sharing": sharing.score,
-    "immigration": immigration.score,
-    "reporting": reporting.score,
-    "elements": elements.score,
-}
+# Importing the scorer modules registers them by name (``registry.register_scorer``).
+__all__ = ["elements", "immigration", "reporting", "retention", "sharing"]
 
 
 def evidence_of(finding: Finding, rule: str | None = None) -> Evidence:
@@ -118,7 +110,7 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
     loopholes: list[LoopholeFound] = []
     facts: dict[str, object] = {"retention_days": None}
     for criterion in rubric.criteria:
-        scorer = SCORERS[criterion.scorer]
+        scorer = scorers()[criterion.scorer]
         verdict = scorer(findings, criterion) if criterion.detect else scorer(findings)
         facts.update(verdict.facts)
         results.append(result_for(criterion, verdict))

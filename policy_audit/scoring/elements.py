@@ -19,14 +19,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..detect.elements import compiled
 from ..models import Finding, Level
+from ..registry import register_scorer
+from ..rubric import compiled
 from .verdict import Verdict, quote, unique
 
 if TYPE_CHECKING:
     from ..rubric import Criterion, ElementSpec, LoopholeSpec
 
 
+@register_scorer("elements")
 def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdict:
     if criterion is None or criterion.detect is None:
         raise ValueError("the elements scorer needs its criterion's [detect] table")

@@ -11,6 +11,7 @@ nationwide network or a vendor licence to give others search access make it weak
 from __future__ import annotations
 
 from ..models import Finding, Level
+from ..registry import register_scorer
 from .verdict import Verdict, having, quote, unique
 
 _OPEN_DOORS = (
@@ -19,6 +20,7 @@ _OPEN_DOORS = (
 )  # fmt: skip
 
 
+@register_scorer("immigration")
 def score(findings: list[Finding]) -> Verdict:
     use = having(findings, "immigration.use_ban")
     share = having(findings, "immigration.share_ban")

@@ -10,9 +10,11 @@ highest level any combination meets is given.
 from __future__ import annotations
 
 from ..models import Finding, Level
+from ..registry import register_scorer
 from .verdict import Verdict, having, quote, unique
 
 
+@register_scorer("reporting")
 def score(findings: list[Finding]) -> Verdict:
     figures = having(findings, "reporting.public_figures")
     published = having(findings, "reporting.policy_published")

@@ -10,6 +10,7 @@ an unnamed schedule are no limit at all.
 from __future__ import annotations
 
 from ..models import Finding, Level
+from ..registry import register_scorer
 from .verdict import Verdict, having, quote, unique
 
 _COUNTED = ("scope.general", "scope.nonhit")
@@ -34,6 +35,7 @@ def _counted(findings: list[Finding]) -> list[Finding]:
     return counted
 
 
+@register_scorer("retention")
 def score(findings: list[Finding]) -> Verdict:
     counted = _counted(findings)
     limits = having(counted, "retention.limit")

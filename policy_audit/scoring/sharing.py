@@ -11,6 +11,7 @@ weak, whatever else the policy says: the weaker reading decides.
 from __future__ import annotations
 
 from ..models import Finding, Level
+from ..registry import register_scorer
 from .verdict import Verdict, having, quote, unique
 
 _BROAD = {
@@ -28,6 +29,7 @@ _LIMITS = (
 )  # fmt: skip
 
 
+@register_scorer("sharing")
 def score(findings: list[Finding]) -> Verdict:
     sharing = [f for f in findings if f.topic == "sharing"]
     if not sharing:
