@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     rubric = commands.add_parser("rubric", help="list the criteria of a rubric")
     rubric.add_argument("--rubric", "-r", default=None, help="rubric name or folder")
     rubric.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    rubric.add_argument("--cues", action="store_true",
+                        help="list the cues state files may name (detectors, elements, "
+                        "loopholes) and the recipient kinds, with their meanings")
 
     serve = commands.add_parser("serve", help="run the web service and JSON API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
@@ -289,6 +292,8 @@ def _write(target: Path, output: str) -> None:
 def _rubric(args: argparse.Namespace) -> int:
     from .rubric import load_rubric
 
+    if args.cues:
+        return _cues(args.format)
     rubric = load_rubric(args.rubric)
     if args.format == "json":
         print(rubric.model_dump_json(indent=2))
@@ -310,6 +315,22 @@ def _rubric(args: argparse.Namespace) -> int:
     for c in rubric.criteria:
         print(f"\n  {c.id} (weight {c.weight:g}): {c.title}")
         print(textwrap.fill(c.question, 96, initial_indent="    ", subsequent_indent="    "))
+    return 0
+
+
+def _cues(fmt: str) -> int:
+    from .cues import RECIPIENT_KINDS
+    from .jurisdiction import cue_vocabulary
+
+    cues = cue_vocabulary()
+    if fmt == "json":
+        print(json.dumps({"cues": cues, "recipient_kinds": RECIPIENT_KINDS}, indent=2))
+        return 0
+    bullet = "- `{}`: {}" if fmt == "markdown" else "  {:<44} {}"
+    print("Cues (name them in violated_by, satisfied_by, falls_short_by, reasons):")
+    print("\n".join(bullet.format(cue, meaning) for cue, meaning in sorted(cues.items())))
+    print("\nRecipient kinds (cue[kind+kind]: the clause must name them all):")
+    print("\n".join(bullet.format(kind, meaning) for kind, meaning in RECIPIENT_KINDS.items()))
     return 0
 
 

@@ -12,14 +12,16 @@ import bisect
 import functools
 import re
 import tomllib
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from spacy.tokens import Doc
 
 from .errors import RubricError
 from .models import Evidence, LoopholeFound, SourceText
 from .rubric import IDENT, rubric_root
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 class Loophole(BaseModel):

@@ -187,6 +187,14 @@ class Rubric(_Strict):
             if criterion.id in seen:
                 raise ValueError(f"criterion id {criterion.id!r} appears twice: ids must be unique")
             seen.add(criterion.id)
+        owner: dict[str, str] = {}
+        for criterion in self.criteria:
+            for element in criterion.detect.elements if criterion.detect else []:
+                if element.id in owner:
+                    raise ValueError(
+                        f"element id {element.id!r} is used by both {owner[element.id]!r} and "
+                        f"{criterion.id!r}: element ids name cues and must be unique in a rubric")
+                owner[element.id] = criterion.id
         if 0.0 not in self.grades.values():
             raise ValueError("grades need a band starting at 0 (e.g. F = 0)")
         return self
