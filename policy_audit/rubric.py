@@ -53,6 +53,10 @@ class LevelSpec(_Strict):
     recommendation: str | None = Field(
         default=None, description="What to change, from this level, to reach strong."
     )
+    max_days: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="Scorer 'retention': the longest mandatory retention period, "
+        "in days, that still earns this level (strong and partial set one).",
+    )
 
 
 class Example(_Strict):
@@ -156,6 +160,23 @@ class Criterion(_Strict):
             raise ValueError("scorer 'elements' needs a [detect] table with triggers and elements")
         if self.scorer != "elements" and self.detect is not None:
             raise ValueError("a [detect] table is only read by scorer 'elements'; remove it")
+        return self
+
+    @model_validator(mode="after")
+    def _retention_bands(self) -> Criterion:
+        banded = {level: spec.max_days for level, spec in self.levels.items()
+                  if spec.max_days is not None}
+        if self.scorer != "retention":
+            if banded:
+                raise ValueError("max_days is only read by scorer 'retention'; remove it")
+            return self
+        strong, partial = banded.get(Level.STRONG), banded.get(Level.PARTIAL)
+        if strong is None or partial is None or set(banded) != {Level.STRONG, Level.PARTIAL}:
+            raise ValueError("scorer 'retention' needs max_days in [levels.strong] and "
+                             "[levels.partial] (and nowhere else): the retention bands")
+        if strong >= partial:
+            raise ValueError("levels.strong.max_days must be smaller than "
+                             "levels.partial.max_days")
         return self
 
     @field_validator("levels")

@@ -217,10 +217,12 @@ model_language = "ALPR data not tied to a hit shall be purged no later than 7 da
 [levels.strong]
 meaning = "a mandatory limit of 7 days or less"
 score = 1.0
+{strong_band}
 
 [levels.partial]
 meaning = "a mandatory limit of 8 to 365 days"
 score = 0.5
+{partial_band}
 recommendation = "Cut the limit to 7 days."
 
 [levels.weak]
@@ -287,8 +289,11 @@ def criterion_toml(
     extra: str = "",
     citations: str = CITATIONS,
 ) -> str:
+    banded = scorer == "retention"  # only the retention scorer reads max_days
     return CRITERION.format(
-        id=criterion_id, weight=weight, scorer=scorer, extra=extra, citations=citations
+        id=criterion_id, weight=weight, scorer=scorer, extra=extra, citations=citations,
+        strong_band="max_days = 7" if banded else "",
+        partial_band="max_days = 365" if banded else "",
     )
 
 
@@ -305,6 +310,27 @@ def criterion_path(folder: Path, stem: str = "quick_purge") -> str:
 def test_the_custom_rubric_template_is_valid(tmp_path: Path) -> None:
     rubric = load_rubric(write_rubric(tmp_path / "ok"))
     assert [c.id for c in rubric.criteria] == ["quick_purge"]
+
+
+def test_retention_bands_come_from_the_rubric(tmp_path: Path) -> None:
+    """A rubric asking for 7 days must not rate a 30-day limit strong."""
+    week = load_rubric(write_rubric(tmp_path / "week"))
+    text = "ALPR data not tied to a hit shall be purged 30 days after collection."
+    card = audit_text(source_of(text), rubric=week)
+    assert card.criterion("quick_purge").level is Level.PARTIAL
+    assert "8–365 days" in card.criterion("quick_purge").explanation
+    assert audit_text(source_of(text), rubric="core").criterion("retention").level is Level.STRONG
+    short = text.replace("30 days", "5 days")
+    assert audit_text(source_of(short), rubric=week).criterion("quick_purge").level is Level.STRONG
+
+
+def test_retention_needs_its_bands(tmp_path: Path) -> None:
+    folder = write_rubric(tmp_path / "r", files={"quick_purge": criterion_toml().replace(
+        "max_days = 7\n", "")})
+    assert "needs max_days in [levels.strong] and [levels.partial]" in rubric_error(folder)
+    swapped = criterion_toml().replace("max_days = 7", "max_days = 400")
+    folder = write_rubric(tmp_path / "s", files={"quick_purge": swapped})
+    assert "strong.max_days must be smaller" in rubric_error(folder)
 
 
 def test_unknown_field_names_file_and_field(tmp_path: Path) -> None:

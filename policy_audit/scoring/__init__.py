@@ -111,7 +111,7 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
     facts: dict[str, object] = {"retention_days": None}
     for criterion in rubric.criteria:
         scorer = scorers()[criterion.scorer]
-        verdict = scorer(findings, criterion) if criterion.detect else scorer(findings)
+        verdict = scorer(findings, criterion)
         facts.update(verdict.facts)
         results.append(result_for(criterion, verdict))
         loopholes.extend(loopholes_of(criterion, verdict))
