@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import InputError, PolicyAuditError
+from .errors import InputError, PolicyAuditError, RubricError
 from .models import Scorecard
 
 if TYPE_CHECKING:
@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     rubric = commands.add_parser("rubric", help="list the criteria of a rubric")
     rubric.add_argument("--rubric", "-r", default=None, help="rubric name or folder")
     rubric.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    rubric.add_argument("--check", action="store_true",
+                        help="score the rubric's own examples and near misses; exit 3 if "
+                        "any does not earn its level")
     rubric.add_argument("--cues", action="store_true",
                         help="list the cues state files may name (detectors, elements, "
                         "loopholes) and the recipient kinds, with their meanings")
@@ -295,6 +298,8 @@ def _rubric(args: argparse.Namespace) -> int:
     if args.cues:
         return _cues(args.format)
     rubric = load_rubric(args.rubric)
+    if args.check:
+        return _check_rubric(rubric)
     if args.format == "json":
         print(rubric.model_dump_json(indent=2))
         return 0
@@ -316,6 +321,18 @@ def _rubric(args: argparse.Namespace) -> int:
         print(f"\n  {c.id} (weight {c.weight:g}): {c.title}")
         print(textwrap.fill(c.question, 96, initial_indent="    ", subsequent_indent="    "))
     return 0
+
+
+def _check_rubric(rubric: Rubric) -> int:
+    from .rubric_check import problems
+
+    found = problems(rubric)
+    for problem in found:
+        _error(problem, kind="")
+    cases = sum(len(c.examples) + len(c.near_misses) for c in rubric.criteria)
+    print(f"{rubric.id} {rubric.version}: {cases - len(found)} of {cases} examples and near "
+          "misses score as the rubric says")
+    return RubricError.exit_code if found else 0
 
 
 def _cues(fmt: str) -> int:

@@ -74,6 +74,15 @@ def compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+class NearMiss(_Strict):
+    """Wording close to a level that must score below it (tested), so a loosened pattern
+    that starts rewarding it fails the build."""
+
+    text: str = Field(min_length=3)
+    below: Level = Level.STRONG
+    why: str = Field(min_length=10, description="What keeps it below the level.")
+
+
 def _compiles(pattern: str) -> str:
     try:
         re.compile(pattern)
@@ -151,6 +160,7 @@ class Criterion(_Strict):
     levels: dict[Level, LevelSpec]
     citations: list[Citation] = Field(min_length=1)
     examples: list[Example] = Field(default_factory=list)
+    near_misses: list[NearMiss] = Field(default_factory=list)
     core: bool = False
     detect: DetectSpec | None = None
 
@@ -160,6 +170,20 @@ class Criterion(_Strict):
             raise ValueError("scorer 'elements' needs a [detect] table with triggers and elements")
         if self.scorer != "elements" and self.detect is not None:
             raise ValueError("a [detect] table is only read by scorer 'elements'; remove it")
+        return self
+
+    @model_validator(mode="after")
+    def _examples_for_every_level(self) -> Criterion:
+        """A criterion is checked like code: an example that must earn each level, and a
+        near miss that must stay below strong (tests score them all)."""
+        shown = {example.level for example in self.examples}
+        absent = [level.value for level in Level if level not in shown]
+        if absent:
+            raise ValueError(f"add an [[examples]] entry with level = {absent[0]!r}: every "
+                             "level needs an example text that must earn it")
+        if not any(miss.below is Level.STRONG for miss in self.near_misses):
+            raise ValueError('add a [[near_misses]] entry (text, below = "strong", why): '
+                             "wording close to strong that must not reach it")
         return self
 
     @model_validator(mode="after")
