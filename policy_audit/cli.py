@@ -304,17 +304,9 @@ def _rubric(args: argparse.Namespace) -> int:
         print(rubric.model_dump_json(indent=2))
         return 0
     if args.format == "markdown":
-        lines = [f"# {rubric.title} (`{rubric.id}` {rubric.version})", "", rubric.description, ""]
-        for c in rubric.criteria:
-            lines += [f"## {c.title} (`{c.id}`, weight {c.weight:g})", "", f"*{c.question}*", ""]
-            lines += [f"- **{level.value}** ({spec.score:g}): {spec.meaning}"
-                      for level, spec in c.levels.items()]
-            lines += ["", f"Why it matters: {c.why.strip()}", "",
-                      f"Model language: {c.model_language.strip()}", ""]
-            lines += [f"- {cit.title}, {cit.source}" + (f" <{cit.url}>" if cit.url else "")
-                      for cit in c.citations]
-            lines.append("")
-        print("\n".join(lines).rstrip())
+        from .rubric_docs import rubric_markdown
+
+        print(rubric_markdown(rubric), end="")
         return 0
     print(f"{rubric.id} {rubric.version}: {rubric.title}")
     for c in rubric.criteria:
