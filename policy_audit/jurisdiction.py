@@ -45,6 +45,7 @@ from .errors import PolicyAuditError, RubricError
 from .loopholes import library as loophole_library
 from .models import LEVEL_RANK, Evidence, Finding, LegalFinding, Level, Scorecard
 from .rubric import IDENT, list_rubrics, rubric_root
+from .scoring import reading_of
 from .states import STATE_NAMES
 
 
@@ -354,7 +355,8 @@ def _evidence(finding: Finding, spec: str | None = None) -> Evidence:
     rule = spec.partition("[")[0] if spec else next(iter(finding.cues), None)
     quote = finding.text[:MAX_QUOTE]  # still the document's words: a long list's start
     return Evidence(text=quote, start=finding.start, end=finding.start + len(quote),
-                    page=finding.page, section=finding.section, rule=rule)
+                    page=finding.page, section=finding.section, rule=rule,
+                    reading=reading_of(finding))
 
 
 def _quote(spec: str, finding: Finding, home: str) -> str:

@@ -24,6 +24,7 @@ from ..fields import Field
 from ..models import Finding, SourceText
 from ..segment import Line, fields_in, get_nlp, lines_of
 from . import immigration, reporting, retention, sharing
+from .clause import read_exceptions
 from .elements import detect_elements
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ def detect(
         # value ("Agencies we share with" + the list) must not put a space for the line
         # break, or ``text[start:end] == evidence.text`` fails.
         finding.text = text[finding.start : finding.end]
+        finding.exception_reads = read_exceptions(finding.exceptions)
     if source is not None:
         for finding in findings:
             finding.page = source.page_at(finding.start)

@@ -35,6 +35,7 @@ from ..segment import get_nlp
 from .clause import (
     DISCRETIONARY,
     EXCEPTION_RE,
+    NARROW_EXCEPTIONS,
     PLAIN_FACT,
     ScopedReading,
     exception_kinds,
@@ -49,9 +50,8 @@ if TYPE_CHECKING:
     from ..segment import Line
     from . import Clause
 
-# Exceptions that leave an element standing; any other kind ("as permitted by law", "with
-# the Chief's approval") can swallow it.
-_HARMLESS_EXCEPTIONS = frozenset({"judicial", "evidence", "statute"})
+# Exceptions that leave an element standing are the narrow ones (clause.NARROW_EXCEPTIONS);
+# any other kind ("as permitted by law", "with the Chief's approval") can swallow it.
 # "as authorized by state statute" names enacted law, like "except as provided in § 13.824":
 # harmless, unlike an open "as permitted by law" or "legal process".
 _STATUTE_NAMED_RE = re.compile(r"(?i)\b(?:statutes?|§|stat\.)")
@@ -315,6 +315,6 @@ def _exceptions(text: str, key_end: int) -> tuple[bool, str | None]:
             kind = "statute"  # "unless explicitly authorized by state statute": enacted law
         if kind in _QUALIFYING_EXCEPTIONS and not _BLANKET_WAIVER_RE.search(phrase):
             qualifying = qualifying or phrase
-        elif kind not in _HARMLESS_EXCEPTIONS:
+        elif kind not in NARROW_EXCEPTIONS:
             return True, None
     return False, qualifying

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..models import (
+    ClauseReading,
     Conflict,
     CriterionResult,
+    Decision,
     DocumentInfo,
     Evidence,
     Facts,
@@ -44,6 +46,21 @@ def evidence_of(finding: Finding, rule: str | None = None) -> Evidence:
         page=finding.page,
         section=finding.section,
         rule=rule or decisive,
+        reading=reading_of(finding),
+    )
+
+
+def reading_of(finding: Finding) -> ClauseReading:
+    """The structured reason behind a quote: what read the clause and how."""
+    return ClauseReading(
+        detector=finding.topic,
+        cues=list(finding.cues),
+        modality=finding.modality,
+        negated=finding.negated,
+        reading_rule=finding.reading_rule,
+        exceptions=list(finding.exception_reads),
+        days=sorted({d.days for d in finding.durations}),
+        recipients=sorted({r.kind for r in finding.recipients}),
     )
 
 
@@ -69,6 +86,13 @@ def result_for(criterion: Criterion, verdict: Verdict) -> CriterionResult:
         explanation=f"{verdict.reason} (rule: {verdict.rule})",
         recommendation=recommendation_for(criterion, verdict.level, verdict.recommendation),
         rule=verdict.rule,
+        decision=Decision(
+            scorer=criterion.scorer,
+            rule=verdict.rule,
+            elements=verdict.elements,
+            loopholes=[loophole_id for loophole_id, *_ in verdict.loopholes],
+            conflicts=len(verdict.conflicts),
+        ),
         conflicts=[
             Conflict(description=text, stronger=evidence_of(a), weaker=evidence_of(b))
             for text, a, b in verdict.conflicts
