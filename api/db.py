@@ -53,11 +53,15 @@ class Audit(Base):
     media_type: Mapped[str] = mapped_column(String(128))
     rubric_id: Mapped[str] = mapped_column(String(128))
     rubric_version: Mapped[str] = mapped_column(String(32))
+    # The rubric's identity when this was scored: a different digest means re-score.
+    rubric_digest: Mapped[str] = mapped_column(String(64), default="")
     # "" when no state-law check was asked for, so that the unique constraint holds
     # (NULLs never collide in a unique index).
     jurisdiction: Mapped[str] = mapped_column(String(16), default="")
     scorecard: Mapped[dict[str, Any]] = mapped_column(JSONType)
     extracted_text: Mapped[str] = mapped_column(Text)
+    # The page map of the extracted text (PageSpan dicts), so a re-score keeps page numbers.
+    pages: Mapped[list[dict[str, int]] | None] = mapped_column(JSONType, nullable=True)
     delete_token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -220,6 +220,7 @@ class DocumentInfo(BaseModel):
 class RubricRef(BaseModel):
     id: str
     version: str
+    digest: str = Field(default="", description="sha256 of the rubric's files: its identity.")
 
 
 class Overall(BaseModel):

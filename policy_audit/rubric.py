@@ -10,6 +10,7 @@ raises ``RubricError`` naming the file and the fix.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -224,6 +225,9 @@ class Rubric(_Strict):
         default_factory=lambda: {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0, "F": 0.0}
     )
     criteria: tuple[Criterion, ...]
+    digest: str = Field(
+        default="", description="sha256 of the rubric's files (manifest, criteria, loopholes): "
+        "its identity. A saved audit scored under another digest is re-scored.")
 
     @model_validator(mode="after")
     def _unique_and_graded(self) -> Rubric:
@@ -308,6 +312,17 @@ def load_criterion(path: Path) -> Criterion:
     return criterion
 
 
+def files_digest(paths: list[Path]) -> str:
+    """One hash over the files that decide a scorecard, in order (a missing file counts as
+    empty), so any edit to any of them changes the rubric's identity."""
+    digest = hashlib.sha256()
+    for path in paths:
+        data = path.read_bytes() if path.is_file() else b""
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def load_rubric_dir(folder: Path) -> Rubric:
     folder = Path(folder)
     manifest_path = folder / "rubric.toml"
@@ -335,6 +350,8 @@ def load_rubric_dir(folder: Path) -> Rubric:
         )
     criteria = tuple(load_criterion(available[cid]) for cid in wanted)
     fields = manifest.model_dump(exclude={"criteria_dir", "criteria", "grades"})
+    fields["digest"] = files_digest(
+        [manifest_path, *(available[cid] for cid in wanted), rubric_root() / "loopholes.toml"])
     if manifest.grades is not None:
         fields["grades"] = manifest.grades
     try:

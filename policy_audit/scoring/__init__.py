@@ -151,7 +151,7 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
             words=source.quality.words,
             garbled=source.quality.garbled,
         ),
-        rubric=RubricRef(id=rubric.id, version=rubric.version),
+        rubric=RubricRef(id=rubric.id, version=rubric.version, digest=rubric.digest),
         overall=Overall(score=overall, grade=rubric.grade(overall)),
         facts=Facts(**facts),
         criteria=results,
