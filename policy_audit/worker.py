@@ -162,7 +162,8 @@ class _Worker:
 
     @property
     def pid(self) -> int | None:
-        return self.process.pid
+        pid: int | None = self.process.pid
+        return pid
 
     def wait_ready(self) -> None:
         if self.ready:
@@ -190,7 +191,8 @@ class _Worker:
             return "deadline", None
         if self.conn.poll():
             with contextlib.suppress(EOFError, OSError):
-                return self.conn.recv()
+                outcome: tuple[str, Any] = self.conn.recv()
+                return outcome
         self.process.join(5)
         return "died", self.process.exitcode
 
@@ -284,7 +286,8 @@ class AuditPool:
         else:
             self._replace(worker)
         if outcome == "ok":
-            return value
+            result: AuditResult = value
+            return result
         if outcome == "error":
             raise value
         if outcome == "bug":

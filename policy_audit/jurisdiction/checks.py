@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Literal
 
 from ..models import LEVEL_RANK, Evidence, Finding, LegalFinding, Level, Scorecard
 from ..scoring import reading_of
@@ -112,6 +113,7 @@ def _text_cues(
 ) -> list[Finding]:
     if not jurisdiction.cues:
         return []
+    pieces: list[tuple[str, int, int, int | None, str | None]]
     if text is not None:
         spans = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if m.group().strip()]
         pieces = [(text[a:b], a, b, None, None) for a, b in spans]
@@ -139,6 +141,9 @@ def _evidence(finding: Finding, spec: str | None = None) -> Evidence:
                     reading=reading_of(finding))
 
 
+Status = Literal["violates", "complies", "not_addressed"]
+
+
 def _quote(spec: str, finding: Finding, home: str) -> str:
     if spec.startswith("sharing.grant_list") and "other_state" in spec:
         agencies = _other_state_agencies(finding, home)
@@ -152,12 +157,14 @@ def _check(
 ) -> LegalFinding:
     home = jurisdiction.id
 
-    def result(status: str, message: str, evidence: list[Evidence] | None = None) -> LegalFinding:
+    def result(
+        status: Status, message: str, evidence: list[Evidence] | None = None
+    ) -> LegalFinding:
         caveat = "" if req.verified else " (this requirement is not verified against the " \
             "statute's text: check it before relying on it)"
         return LegalFinding(
             jurisdiction=jurisdiction.id.upper(), requirement=req.id, statute=req.statute,
-            status=status, message=message + caveat, evidence=evidence or [],  # type: ignore[arg-type]
+            status=status, message=message + caveat, evidence=evidence or [],
             verified=req.verified, effective=req.effective,
         )
 
@@ -178,7 +185,7 @@ def _check(
         retention = card.criterion("retention") if _has(card, "retention") else None
         quotes = retention.evidence[:2] if retention else []
         if days is None:
-            status = "violates" if quotes else "not_addressed"
+            status: Status = "violates" if quotes else "not_addressed"
             said = "sets no maximum" if quotes else "does not say how long non-hit data is kept"
             return result(status, f"{'violates' if quotes else 'not addressed:'} {req.statute}: "
                           f"the policy {said}; the cap is {req.retention_max_days} days.", quotes)
@@ -205,9 +212,9 @@ def _check(
                           f"touches on it but states none of what {got.title.lower()} asks "
                           f"for.", got.evidence[:2])
         silent = got.level is Level.MISSING and not req.must_state
-        status = "not_addressed" if silent else "violates"
+        verdict: Status = "not_addressed" if silent else "violates"
         lead = "not addressed:" if silent else "violates"
-        return result(status, f"{lead} {req.statute}: {req.summary} (the policy is "
+        return result(verdict, f"{lead} {req.statute}: {req.summary} (the policy is "
                       f"{got.level.value} on {got.title.lower()})", got.evidence[:2])
     if req.satisfied_by_fact is not None:
         value = getattr(card.facts, req.satisfied_by_fact, None)

@@ -60,8 +60,8 @@ def cue_vocabulary() -> dict[str, str]:
                         f"{criterion.id}: {element.label}{suffix and f' ({suffix[1:]})'}")
             for loophole in criterion.detect.loopholes if criterion.detect else []:
                 vocabulary[f"loophole.{loophole.id}"] = f"{criterion.id} loophole: {loophole.label}"
-    for loophole, _ in loophole_library():
-        vocabulary[f"loophole.{loophole.id}"] = f"loophole: {loophole.title}"
+    for named, _ in loophole_library():
+        vocabulary[f"loophole.{named.id}"] = f"loophole: {named.title}"
     return vocabulary
 
 

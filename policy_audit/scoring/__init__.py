@@ -153,7 +153,7 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
         ),
         rubric=RubricRef(id=rubric.id, version=rubric.version, digest=rubric.digest),
         overall=Overall(score=overall, grade=rubric.grade(overall)),
-        facts=Facts(**facts),
+        facts=Facts.model_validate(facts),
         criteria=results,
         loopholes=loopholes,
         warnings=warnings_for(source, findings, results),
