@@ -211,6 +211,11 @@ async def _unexpected_handler(request: Request, exc: Exception) -> ProblemRespon
     )
 
 
+def http_error_handler() -> Callable[[Request, Exception], Awaitable[Response]]:
+    """The handler of HTTP errors (404, 405, 413 ...), for modules that adjust one status."""
+    return _or_page(_http_handler)
+
+
 def install(app: FastAPI, html_errors: HtmlErrors | None = None) -> None:
     app.state.html_errors = html_errors
     app.add_exception_handler(Problem, _or_page(_problem_handler))

@@ -202,7 +202,7 @@ def _score(args: argparse.Namespace) -> int:
         cards: list[Scorecard] = []
         for name, target in zip(args.files, targets, strict=True):
             if name == "-":
-                card = audit_one(sys.stdin.buffer.read(), "stdin", rubric, args.jurisdiction)
+                card = audit_one(read_stdin(), "stdin", rubric, args.jurisdiction)
             else:
                 card = audit_one(Path(name), None, rubric, args.jurisdiction)
             cards.append(card)
@@ -215,6 +215,30 @@ def _score(args: argparse.Namespace) -> int:
         if below:
             return EXIT_BELOW_THRESHOLD
     return 0
+
+
+def read_stdin(limit: int | None = None) -> bytes:
+    """Standard input, up to the file-size limit: a bounded read, so an endless or huge
+    stream is refused after ``limit + 1`` bytes instead of filling memory first."""
+    from .errors import TooLargeError
+    from .ingest.limits import Limits, megabytes
+
+    limit = Limits().max_bytes if limit is None else limit
+    stream = sys.stdin.buffer
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise TooLargeError(
+            f"stdin: the document on standard input is larger than the limit of "
+            f"{megabytes(limit)}"
+        )
+    return b"".join(chunks)
 
 
 @contextlib.contextmanager
