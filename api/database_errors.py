@@ -22,7 +22,8 @@ async def _unavailable(request: Request, exc: Exception) -> Response:
         isinstance(exc, OperationalError) or exc.connection_invalidated
     ):
         raise exc
-    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, cause)
     return problem_response(
         503,
         "The database is not reachable right now; nothing was saved. Try again shortly.",

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from policy_audit.jurisdiction import load_jurisdiction
 from policy_audit.models import PageSpan, SourceText
@@ -71,7 +71,7 @@ class AuditService:
         from the settings, and ``dispose`` stops it."""
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url)
-        self.sessions: sessionmaker = make_sessionmaker(self.engine)
+        self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         self._owns_pool = pool is None
         self.pool = pool if pool is not None else make_pool(settings)
 
