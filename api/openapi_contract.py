@@ -148,7 +148,7 @@ _LINKS = {
     },
 }
 
-_AUDIT_FIELDS = {
+_AUDIT_FIELDS: dict[str, Any] = {
     "type": "object",
     "required": ["id", "created_at", "links"],
     "properties": {
@@ -288,7 +288,7 @@ def _request_bodies(paths: dict[str, Any], rubric_ids: list[str], settings: Sett
          "description": "The same as the body field, when the body does not give it."}
         for key, value in choices.items()
     ]
-    document = {
+    document: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
         "required": ["text"],

@@ -182,7 +182,8 @@ async def _http_handler(request: Request, exc: Exception) -> ProblemResponse:
         detail = _HTTP_DETAILS[status]
     if status == 413:
         detail = _HTTP_DETAILS[413]
-    return problem_response(status, detail or _title(status), request=request, headers=exc.headers)
+    return problem_response(status, detail or _title(status), request=request,
+                            headers=dict(exc.headers) if exc.headers else None)
 
 
 async def _validation_handler(request: Request, exc: Exception) -> ProblemResponse:

@@ -91,7 +91,8 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
             return [walk(value) for value in node]
         return node
 
-    return walk(schema)
+    inlined: dict[str, Any] = walk(schema)
+    return inlined
 
 
 _FORM_OPTIONS = {
@@ -165,11 +166,13 @@ async def scoring(request: Request, func: Callable[..., T], *args: Any, **kwargs
 
 
 def service_of(request: Request) -> AuditService:
-    return request.app.state.service
+    service: AuditService = request.app.state.service
+    return service
 
 
 def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 # request parsing -------------------------------------------------------------------
