@@ -5,28 +5,22 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from .problems import problem_response
+from .problems import ProblemResponse, or_page, problem_response
 
 log = logging.getLogger("api")
 
 RETRY_AFTER_SECONDS = 5
 
 
-async def _unavailable(request: Request, exc: Exception) -> Response:
-    # OperationalError covers refused connections, lost connections and a locked SQLite
-    # file; other DBAPI errors count only when the driver says the connection is gone.
-    if isinstance(exc, DBAPIError) and not (
-        isinstance(exc, OperationalError) or exc.connection_invalidated
-    ):
-        raise exc
-    cause = exc.orig if isinstance(exc, DBAPIError) else exc
-    log.error("database unavailable on %s %s: %s", request.method, request.url.path, cause)
+async def _unavailable(request: Request, exc: Exception) -> ProblemResponse:
+    # OperationalError: refused or lost connections, a locked SQLite file; InterfaceError:
+    # a connection the driver already closed. Other database errors are bugs (500).
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
     return problem_response(
         503,
-        "The database is not reachable right now; nothing was saved. Try again shortly.",
+        "The database is not reachable right now. Try again in a few seconds.",
         request=request,
         code="unavailable",
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
@@ -34,4 +28,6 @@ async def _unavailable(request: Request, exc: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(DBAPIError, _unavailable)
+    handler = or_page(_unavailable)
+    app.add_exception_handler(OperationalError, handler)
+    app.add_exception_handler(InterfaceError, handler)

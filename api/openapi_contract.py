@@ -350,7 +350,10 @@ def _request_bodies(paths: dict[str, Any], rubric_ids: list[str], settings: Sett
                 },
                 **choices,
             },
-            "anyOf": [{"required": ["files"]}, {"required": ["documents"]}],
+            # At least one of files and documents (else 422 empty-batch); not written as
+            # anyOf/required, which fuzzers read wrongly for multipart bodies.
+            "description": "`files` parts, a `documents` part, or both; at least one "
+            "document in all.",
         },
         "encoding": {"documents": {"contentType": "application/json"}},
     }

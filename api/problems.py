@@ -217,6 +217,11 @@ def http_error_handler() -> Callable[[Request, Exception], Awaitable[Response]]:
     return _or_page(_http_handler)
 
 
+def or_page(handler: Handler) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """For handlers installed by other modules: a page for browsers, else the problem."""
+    return _or_page(handler)
+
+
 def install(app: FastAPI, html_errors: HtmlErrors | None = None) -> None:
     app.state.html_errors = html_errors
     app.add_exception_handler(Problem, _or_page(_problem_handler))

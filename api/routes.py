@@ -244,9 +244,21 @@ def _query(request: Request, key: str) -> str | None:
     return request.query_params.get(key)
 
 
+_QUERY_KEYS = frozenset({"rubric", "jurisdiction"})
+
+
 def _check_query(request: Request, service: AuditService) -> None:
-    """An unknown rubric or state in the query is refused (422) even when the body names
-    another: a value the client sent is never silently ignored."""
+    """Unknown query parameters, and an unknown rubric or state in the query, are refused
+    (422) even when the body names good ones: like an unknown JSON key, a value the client
+    sent is never silently ignored."""
+    unknown = sorted(set(request.query_params) - _QUERY_KEYS)
+    if unknown:
+        raise Problem(
+            422,
+            f"Unknown query parameter {unknown[0]!r}; this endpoint takes only 'rubric' and "
+            "'jurisdiction'.",
+            code="invalid-request",
+        )
     service.check_request(_query(request, "rubric"), _query(request, "jurisdiction"))
 
 

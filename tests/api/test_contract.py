@@ -93,6 +93,9 @@ def test_a_database_outage_is_a_documented_503(client, monkeypatch):
     assert response.headers["retry-after"] == "5"
     assert "connection refused" not in response.text  # no internals
     assert_documented(client, response, "get", "/api/v1/audits/{audit_id}")
+    page = client.get(created["links"]["page"], headers={"Accept": "text/html"})
+    assert page.status_code == 503
+    assert "not reachable" in page.text and page.headers["content-type"].startswith("text/html")
 
 
 def test_every_operation_documents_its_errors_as_problems(client):
@@ -123,6 +126,9 @@ def test_a_bad_query_value_is_refused_even_when_the_body_names_a_good_one(client
     )
     assert is_problem(response, 422)
     assert response.json()["code"] == "unknown-rubric"
+    unknown = client.post("/api/v1/audits?rubirc=core", json={"text": policy_text("Q")})
+    assert is_problem(unknown, 422)
+    assert "rubirc" in unknown.json()["detail"]
 
 
 def test_nul_after_the_first_8kb_is_cleaned_before_storage(client):

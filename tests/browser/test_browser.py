@@ -294,6 +294,26 @@ def test_audits_survive_a_server_restart(page, server):
     assert page.inner_text("h1") == "vendor-transparency.html"
 
 
+def test_a_form_posted_from_another_site_is_refused(page, server):
+    """A page on another origin that posts to our upload form (cross-site request
+    forgery): Chromium sends that origin, and the service answers with a 403 page."""
+    attacker = "http://attacker.test/"
+    form = (
+        f'<form id="f" method="post" action="{server.url}/audits" '
+        'enctype="multipart/form-data"><input name="text" value="Plate data is kept forever.">'
+        '</form><button id="go" onclick="document.getElementById(\'f\').submit()">go</button>'
+    )
+    page.route(attacker, lambda route: route.fulfill(
+        status=200, content_type="text/html", body=f"<!doctype html><title>x</title>{form}"
+    ))
+    page.goto(attacker)
+    with page.expect_navigation():
+        page.click("#go")
+    assert page.url.startswith(server.url)
+    assert "sent from another site" in page.inner_text("main")
+    assert "attacker.test" in page.inner_text("main")
+
+
 def _loopback(url: str) -> bool:
     from urllib.parse import urlsplit
 
