@@ -1,0 +1,148 @@
+"""Section-aligned redline: matched sections get a word-level diff, Word-style.
+
+Words are compared by a key that ignores whitespace, line breaks and typographic quotes
+and dashes, with ``difflib.SequenceMatcher(autojunk=False)`` (``autojunk`` drops frequent
+words such as "the" from matching and makes the result depend on argument order). Never a
+character diff of a whole document: that is 35 s on a long policy, this is milliseconds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .align import Pair, align
+from .models import DiffRun, SectionChange, SectionRef
+from .sections import Section, Word, sections_of
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class Edits:
+    """Character ranges an edit touched, in the old and the new text."""
+
+    old: list[tuple[int, int]] = field(default_factory=list)
+    new: list[tuple[int, int]] = field(default_factory=list)
+
+
+def word_diff(old: list[Word], new: list[Word], old_text: str, new_text: str,
+              edits: Edits | None = None) -> list[DiffRun]:
+    """Runs of equal, deleted and inserted words; a replacement is a deletion then an
+    insertion. Each run keeps the words as printed, with single spaces."""
+    matcher = difflib.SequenceMatcher(None, [w.key for w in old], [w.key for w in new],
+                                      autojunk=False)
+    runs: list[DiffRun] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            _append(runs, "equal", new, j1, j2, new_text)
+            continue
+        if i2 > i1:
+            _append(runs, "delete", old, i1, i2, old_text)
+        if j2 > j1:
+            _append(runs, "insert", new, j1, j2, new_text)
+        if edits is not None:
+            edits.old.append(_span(old, i1, i2))
+            edits.new.append(_span(new, j1, j2))
+    return runs
+
+
+def _span(words: list[Word], start: int, end: int) -> tuple[int, int]:
+    """The characters of words[start:end]; a pure insertion point is a zero-width span."""
+    if end > start:
+        return words[start].start, words[end - 1].end
+    if start < len(words):
+        return words[start].start, words[start].start
+    return (words[-1].end, words[-1].end) if words else (0, 0)
+
+
+def _append(runs: list[DiffRun], op: str, words: list[Word], start: int, end: int,
+            text: str) -> None:
+    if end <= start:
+        return
+    chunk = _SPACE.sub(" ", text[words[start].start:words[end - 1].end])
+    # Keep the space before the run, so that concatenating the runs reads as prose.
+    if (start > 0 and words[start].start > words[start - 1].end) or (runs and start == 0):
+        chunk = " " + chunk
+    runs.append(DiffRun(op=op, text=chunk))  # type: ignore[arg-type]
+
+
+def _ref(section: Section, pages: PageLookup | None) -> SectionRef:
+    page = pages(section.start) if pages is not None else None
+    return SectionRef(number=section.number, title=section.title or "(opening text)",
+                      start=section.start, end=section.end, page=page)
+
+
+class PageLookup:
+    """Offset → page, for the text of one version (None for page-less formats)."""
+
+    def __init__(self, spans: list[tuple[int, int, int]]) -> None:
+        self.spans = spans  # (start, end, page)
+
+    def __call__(self, offset: int) -> int | None:
+        for start, end, page in self.spans:
+            if start <= offset < end:
+                return page
+        return self.spans[-1][2] if self.spans and offset >= self.spans[-1][1] else None
+
+
+def redline(old_text: str, new_text: str, *, old_pages: PageLookup | None = None,
+            new_pages: PageLookup | None = None) -> list[tuple[SectionChange, Edits]]:
+    """The sections of the new version in its order, with deleted sections where they
+    stood; each with the character ranges its change touched on either side."""
+    old = sections_of(old_text)
+    new = sections_of(new_text)
+    pairs = align(old, new)
+    by_new: dict[int, Pair] = {p.new: p for p in pairs}
+    matched_old = {p.old for p in pairs}
+    changes: list[tuple[SectionChange, Edits]] = []
+    emitted_old: set[int] = set()
+
+    def deleted_before(limit: int) -> None:
+        for section in old:
+            if section.index >= limit:
+                break
+            if section.index not in matched_old and section.index not in emitted_old:
+                emitted_old.add(section.index)
+                changes.append((SectionChange(
+                    status="deleted", old=_ref(section, old_pages),
+                    diff=[DiffRun(op="delete", text=_plain(section, old_text))],
+                ), Edits(old=[(section.start, section.end)])))
+
+    for section in new:
+        pair = by_new.get(section.index)
+        if pair is None:
+            changes.append((SectionChange(
+                status="inserted", new=_ref(section, new_pages),
+                diff=[DiffRun(op="insert", text=_plain(section, new_text))],
+            ), Edits(new=[(section.start, section.end)])))
+            continue
+        before = old[pair.old]
+        if not pair.moved:
+            deleted_before(pair.old)
+        same = before.key == section.key
+        edits = Edits()
+        runs = [] if same else word_diff(before.words, section.words, old_text, new_text,
+                                         edits)
+        if pair.moved:
+            # A moved clause is an edit where it left and where it arrived.
+            edits.old.append((before.start, before.end))
+            edits.new.append((section.start, section.end))
+        changes.append((SectionChange(
+            status="unchanged" if same else "changed",
+            moved=pair.moved,
+            renumbered=(before.number or "") != (section.number or ""),
+            similarity=100.0 if same else pair.similarity,
+            old=_ref(before, old_pages),
+            new=_ref(section, new_pages),
+            diff=runs,
+        ), edits))
+    deleted_before(len(old))
+    return changes
+
+
+def _plain(section: Section, text: str) -> str:
+    if not section.words:
+        return section.title
+    return _SPACE.sub(" ", text[section.words[0].start:section.words[-1].end])
