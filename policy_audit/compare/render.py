@@ -217,7 +217,8 @@ def render_markdown(comparison: Comparison) -> str:
     out = [f"# Comparing {md(' → '.join(names))}", "",
            f"Rubric `{comparison.rubric.id}` {comparison.rubric.version}"
            + (f" · state law {comparison.jurisdiction}" if comparison.jurisdiction else ""), "",
-           f"**Overall: {scores}** {ARROWS[overall.change]} {overall.change} ({overall.delta:+g} points) · "
+           f"**Overall: {scores}** {ARROWS[overall.change]} {overall.change} "
+           f"({overall.delta:+g} points) · "
            f"retention of non-hit data: "
            f"{' → '.join(days_text(d) for d in comparison.retention_days)}", ""]
     out += [f"> Warning: {md(w)}" for w in comparison.warnings]
