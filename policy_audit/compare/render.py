@@ -151,7 +151,8 @@ def _step_text(step: Step, names: list[str]) -> list[str]:
         out += textwrap.wrap(f"State law {legal.statute}: {legal.before or 'not checked'} → "
                              f"{legal.after or 'not checked'}: {legal.message}", WIDTH,
                              initial_indent="  ", subsequent_indent="    ")
-    out.append("Legend: [-deleted-] {+inserted+}")
+    if any(section.diff for section in step.sections):
+        out.append("Legend: [-deleted-] {+inserted+}")
     for item in collapsed(step.sections):
         if isinstance(item, list):
             titles = ", ".join(section_label(s).removesuffix(" (unchanged)") for s in item)
