@@ -134,16 +134,16 @@ def level_chart(place: CriterionPlace, width: int = 360) -> Markup:
     for level in LEVELS:
         count = place.peers[level]
         w = width * count / total
-        if not count:
-            continue
         mine = level == place.level
-        parts.append(f'<rect x="{x:.1f}" y="18" width="{w:.1f}" height="22" '
-                     f'fill="{_FILL[level]}" stroke="#000" stroke-width="{2 if mine else .5}"/>')
+        if count:
+            parts.append(f'<rect x="{x:.1f}" y="18" width="{w:.1f}" height="22" '
+                         f'fill="{_FILL[level]}" stroke="#000" '
+                         f'stroke-width="{2 if mine else .5}"/>')
         if w >= 22:
             parts.append(f'<text x="{x + w / 2:.1f}" y="33" text-anchor="middle" '
                          f'font-size="11" fill="{_TEXT[level]}">{count}</text>')
-        if mine:
-            mid = x + w / 2
+        if mine:  # marked even where no peer reads at this level
+            mid = min(max(x + w / 2, 5.0), width - 5.0)
             parts.append(f'<path d="M{mid - 5:.1f} 4 L{mid + 5:.1f} 4 L{mid:.1f} 14 Z" '
                          'fill="#000"/>')
             anchor = "start" if mid < width / 2 else "end"
