@@ -11,7 +11,7 @@ from starlette.types import ASGIApp
 
 from policy_audit.worker import AuditPool
 
-from . import docs, problems, web
+from . import compare_web, comparisons, docs, problems, web
 from .routes import build_router
 from .service import AuditService
 from .settings import Settings
@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None, pool: AuditPool | None = None) 
     problems.install(app, html_errors=web.html_errors)
     app.include_router(build_router(settings))
     app.include_router(web.build_web_router(settings))
+    app.include_router(comparisons.build_router(settings))
+    app.include_router(compare_web.build_router(settings))
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     docs.install(app)
     return app
