@@ -44,11 +44,11 @@ class Section:
     start: int
     end: int
     words: list[Word] = field(default_factory=list)
+    key: str = ""  # what sections are matched on: the words, never the number
 
-    @property
-    def key(self) -> str:
-        """What sections are matched on: the words, never the number."""
-        return " ".join(word.key.lower() for word in self.words)
+    def finish(self, index: int) -> None:
+        self.index = index
+        self.key = " ".join(word.key.lower() for word in self.words)
 
     @property
     def label(self) -> str:
@@ -100,5 +100,5 @@ def sections_of(text: str) -> list[Section]:
         sections.append(current)
     sections = [s for s in sections if s.words or s.title]
     for index, section in enumerate(sections):
-        section.index = index
+        section.finish(index)
     return sections
