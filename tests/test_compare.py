@@ -127,6 +127,19 @@ def test_a_deleted_section_among_boilerplate_is_not_paired_with_a_lookalike() ->
     assert titles.index("Training") == titles.index("Immigration") + 1  # where it stood
 
 
+def test_a_replaced_section_sharing_only_boilerplate_is_deleted_and_inserted() -> None:
+    # "Vendor Contracts" takes the place of "Training" and shares its boilerplate sentence
+    # (and its position): it is a new section, not an edit of the old one.
+    vendor = ("Vendor Contracts", "The vendor shall not sell, share or reuse ALPR data, and "
+              "shall delete every copy when the contract ends. The vendor shall report any "
+              "breach to the Chief within 24 hours. It applies to every member of the "
+              "Department who uses the system.")
+    replaced = [vendor if t == "Training" else (t, b) for t, b in SECTIONS]
+    rows = statuses(compare(policy(SECTIONS), policy(replaced)))
+    assert sorted((t, s) for t, s, _ in rows if s != "unchanged") == [
+        ("Training", "deleted"), ("Vendor Contracts", "inserted")]
+
+
 def test_a_regressing_criterion_is_flagged_with_both_quotes_and_the_edit() -> None:
     weakened = [(t, b.replace("shall be purged no later than 30 days after it was collected",
                               "may be kept for as long as it is useful to the Department"))

@@ -110,9 +110,17 @@ def redline(old_text: str, new_text: str, *, old_pages: PageLookup | None = None
                     diff=[DiffRun(op="delete", text=_plain(section, old_text))],
                 ), Edits(old=[(section.start, section.end)])))
 
+    # For each new section, the old index of the next in-order match at or after it: in a
+    # gap, what was deleted is shown before what was inserted (as a word processor does).
+    next_anchor = [len(old)] * (len(new) + 1)
+    for j in range(len(new) - 1, -1, -1):
+        pair = by_new.get(j)
+        next_anchor[j] = pair.old if pair is not None and not pair.moved else next_anchor[j + 1]
+
     for section in new:
         pair = by_new.get(section.index)
         if pair is None:
+            deleted_before(next_anchor[section.index])
             changes.append((SectionChange(
                 status="inserted", new=_ref(section, new_pages),
                 diff=[DiffRun(op="insert", text=_plain(section, new_text))],
