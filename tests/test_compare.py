@@ -16,6 +16,7 @@ from policy_audit.cli import main
 from policy_audit.compare import Comparison, Version, compare_to_model, compare_versions
 from policy_audit.compare.models import CriterionDelta
 from policy_audit.compare.render import render
+from policy_audit.errors import InputError
 from policy_audit.ingest import read_document
 from policy_audit.pipeline import audit_text
 
@@ -176,6 +177,27 @@ def test_a_new_clause_improves_a_criterion_and_quotes_both_sides() -> None:
     inserted = [s for s in result.steps[0].sections if s.status == "inserted"]
     assert [s.new.title for s in inserted] == ["Immigration"]
     assert "immigration" in inserted[0].affects
+
+
+def test_state_law_findings_that_change_are_listed() -> None:
+    without = [s for s in SECTIONS if s[0] != "Immigration"]
+    versions = []
+    for text in (policy(without), policy(SECTIONS)):
+        source = source_of(text)
+        versions.append(Version(audit_text(source, "core", jurisdiction="CA"), source.text))
+    result = compare_versions(versions)
+    assert result.jurisdiction == "CA"
+    changes = {g.requirement: (g.before, g.after) for g in result.steps[0].legal_changes}
+    assert changes == {"no-immigration-enforcement": ("not_addressed", "complies")}
+    assert "Values Act" in render(result, "text")
+
+
+def test_versions_checked_differently_are_refused() -> None:
+    plain = version(policy(SECTIONS))
+    source = source_of(policy(SECTIONS))
+    with_state = Version(audit_text(source, "core", jurisdiction="CA"), source.text)
+    with pytest.raises(InputError, match="same state law"):
+        compare_versions([plain, with_state])
 
 
 def test_whitespace_line_breaks_and_typographic_quotes_are_not_changes() -> None:
