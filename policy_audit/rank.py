@@ -257,13 +257,15 @@ def _text(r: Ranking) -> str:
               else "")]
     out += [f"WARNING: {w}" for w in r.warnings]
     out.append("")
-    width = min(36, max([9, *(len(p.title) for p in r.criteria)]))
-    out.append(f"{'Criterion':<{width}}  {'Level':<8} {'Peers S/P/W/M':<15} Standing")
+    width = min(44, max([9, *(len(p.title) for p in r.criteria)]))
+    out.append(f"{'Criterion':<{width}}  {'Level':<8} {'Peers S/P/W/M':<14} "
+               "Peers below/level/above")
     out.append("-" * 100)
     for p in r.criteria:
         counts = "/".join(str(p.peers[level]) for level in LEVELS)
         title = p.title if len(p.title) <= width else p.title[: width - 1] + "…"
-        out.append(f"{title:<{width}}  {LEVEL_LABELS[p.level]:<8} {counts:<15} {standing(p)}")
+        out.append(f"{title:<{width}}  {LEVEL_LABELS[p.level]:<8} {counts:<14} "
+                   f"{p.better_than} / {p.same_as} / {p.worse_than}")
     return "\n".join(out) + "\n"
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import difflib
+
 from ..models import Scorecard
 from ..report.common import split_recommendation
 from ..rubric import Rubric
 from .deltas import Version, _criteria, _info
 from .models import Comparison, DiffRun, ModelGap, OverallDelta
 from .redline import word_diff
-from .sections import words_of
+from .sections import Word, words_of
+
+REDLINE_AT = 0.4  # share of words in common (difflib ratio) to show the quote redlined
+
+
+def _word_similarity(a: list[Word], b: list[Word]) -> float:
+    matcher = difflib.SequenceMatcher(None, [w.key.lower() for w in a],
+                                      [w.key.lower() for w in b], autojunk=False)
+    return matcher.ratio()
 
 
 def compare_to_model(version: Version, rubric: Rubric | None = None) -> Comparison:
@@ -31,11 +41,14 @@ def compare_to_model(version: Version, rubric: Rubric | None = None) -> Comparis
             continue
         model = " ".join(model.split())
         quote = result.evidence[0] if result.evidence else None
-        if quote is None:
-            diff = [DiffRun(op="insert", text=model)]
-        else:
+        diff = [DiffRun(op="insert", text=model)]
+        if quote is not None:
             old_text = " ".join(quote.text.split())
-            diff = word_diff(words_of(old_text), words_of(model), old_text, model)
+            old_words, new_words = words_of(old_text), words_of(model)
+            # Only a quote that is a version of the model sentence reads well as a redline
+            # of it; otherwise the model language is simply what to add.
+            if _word_similarity(old_words, new_words) >= REDLINE_AT:
+                diff = word_diff(old_words, new_words, old_text, model)
         gaps.append(ModelGap(id=result.id, title=result.title, level=result.level,
                              quote=quote, model_language=model, diff=diff))
     score = card.overall.score

@@ -82,8 +82,13 @@ def reading(at: CriterionAtVersion) -> str:
 def quote_of(at: CriterionAtVersion) -> str:
     if at.quote is None:
         return "(the policy says nothing on this)"
-    where = f" [§ {at.quote.section}]" if at.quote.section else ""
+    where = f" [{section_name(at.quote.section)}]" if at.quote.section else ""
     return f"“{' '.join(at.quote.text.split())}”{where}"
+
+
+def section_name(heading: str) -> str:
+    """ "§ 462.6 RETENTION" for a numbered heading, "Section 4. Data Retention" as is."""
+    return f"§ {heading}" if heading[:1].isdigit() else heading
 
 
 def version_names(comparison: Comparison) -> list[str]:
@@ -108,7 +113,8 @@ def render_text(comparison: Comparison) -> str:
     out.append("Non-hit retention  " + " → ".join(days_text(d) for d in comparison.retention_days))
     out += [f"WARNING: {w}" for w in comparison.warnings]
     out.append("")
-    width = min(36, max(9, *(len(c.title) for c in comparison.criteria)))
+    room = WIDTH - 4 - 15 * len(names) - 14  # what the levels and the change take
+    width = max(24, min(room, max(9, *(len(c.title) for c in comparison.criteria))))
     out.append(f"{'Criterion':<{width}}    " + " → ".join(f"v{i + 1}" for i in range(
         len(names))))
     out.append("-" * WIDTH)
@@ -306,6 +312,7 @@ def environment() -> Environment:
     env.globals.update(level_label=lambda level: LEVEL_LABELS[level], days_text=days_text,
                        arrows=ARROWS, collapsed=collapsed, section_label=section_label,
                        shorten=shorten, reading=reading, version_names=version_names,
+                       section_name=section_name,
                        is_group=lambda item: isinstance(item, list))
     return env
 
