@@ -208,6 +208,18 @@ def test_whitespace_line_breaks_and_typographic_quotes_are_not_changes() -> None
     assert all(s.status == "unchanged" for s in result.steps[0].sections)
 
 
+def test_hyphenation_and_page_furniture_are_not_changes() -> None:
+    text = policy(SECTIONS)
+    printed = text.replace("shall be purged no later", "shall be pur-\nged no later").replace(
+        "Section 5. Immigration", "Page 2 of 3\nSection 5. Immigration")
+    versions = []
+    for name, body in (("a.txt", text), ("b.txt", printed)):
+        source = read_document(body.encode("utf-8"), name=name)
+        versions.append(Version(audit_text(source, "core"), source.text))
+    result = compare_versions(versions)
+    assert not result.changed
+
+
 def test_three_versions_in_order() -> None:
     weak = [(t, b.replace("no later than 30 days", "no later than two years"))
             for t, b in SECTIONS]
