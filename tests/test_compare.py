@@ -141,6 +141,14 @@ def test_a_replaced_section_sharing_only_boilerplate_is_deleted_and_inserted() -
         ("Training", "deleted"), ("Vendor Contracts", "inserted")]
 
 
+def test_the_text_before_the_first_heading_is_compared_with_its_counterpart() -> None:
+    adopted = "Adopted by the City Council on 3 May 2024 by resolution 24-17.\n" + policy(SECTIONS)
+    draft = "Draft for discussion at the committee; not in force.\n" + policy(SECTIONS)
+    sections = compare(adopted, draft).steps[0].sections
+    assert sections[0].status == "changed" and sections[0].old.title == "(opening text)"
+    assert all(s.status == "unchanged" for s in sections[1:])
+
+
 def test_a_regressing_criterion_is_flagged_with_both_quotes_and_the_edit() -> None:
     weakened = [(t, b.replace("shall be purged no later than 30 days after it was collected",
                               "may be kept for as long as it is useful to the Department"))

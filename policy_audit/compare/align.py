@@ -4,7 +4,8 @@ Greedy "best similarity first" matching is what makes legal redlines lie: boiler
 clauses share most of their wording, so an unrelated pair scores well and every later
 match slides. Here matches are taken in order of confidence:
 
-1. identical words (a renumbered section is still the same section), when unique;
+1. identical words (a renumbered section is still the same section), when unique; and the
+   text before the first heading of each;
 2. pairs that are each other's best candidate by a clear margin;
 3. a longest-increasing-subsequence pass keeps the matches that are in order; a confident
    match out of order is a *moved* section, a weak one is dropped;
@@ -82,6 +83,12 @@ def align(old: list[Section], new: list[Section]) -> list[Pair]:
         news = by_key_new.get(key, [])
         if len(olds) == 1 and len(news) == 1:
             take(olds[0], news[0])
+
+    # The text before the first heading (a title block, a preamble) is the same place in
+    # both versions, whatever it says.
+    if old and new and not old[0].title and not new[0].title and 0 not in pairs \
+            and 0 not in taken_new:
+        take(0, 0)
 
     # 2. mutual best candidates, each clearly ahead of its runner-up
     long_old = {s.index for s in old if len(s.words) >= MIN_WORDS}
