@@ -75,9 +75,10 @@ def build_router(settings: Settings) -> APIRouter:
     async def compare_submit(request: Request) -> Response:
         service = request.app.state.service
         try:
-            versions, rubric, jurisdiction = await read_versions(request, settings)
-            result = await scoring(request, store.create, service, versions, rubric=rubric,
-                                   jurisdiction=jurisdiction)
+            asked = await read_versions(request, settings)
+            result = await scoring(request, store.create, service, asked.versions,
+                                   rubric=asked.rubric, jurisdiction=asked.jurisdiction,
+                                   baseline=asked.baseline)
         except MultiPartException as exc:
             return _form_page(request, status=400, error=f"The form could not be read: {exc}")
         except Problem as problem:

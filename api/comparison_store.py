@@ -76,8 +76,9 @@ def check_count(count: int) -> None:
                       f"{MAX_VERSIONS}.", code="too-many-documents")
 
 
-def identity(audit_ids: list[str]) -> str:
-    return hashlib.sha256(("compare:" + "\n".join(audit_ids)).encode()).hexdigest()
+def identity(audit_ids: list[str], baseline: bool = False) -> str:
+    mode = "compare-first:" if baseline and len(audit_ids) > 2 else "compare:"
+    return hashlib.sha256((mode + "\n".join(audit_ids)).encode()).hexdigest()
 
 
 def _saved_audit(service: AuditService, audit_id: str) -> Audit:
@@ -89,7 +90,7 @@ def _saved_audit(service: AuditService, audit_id: str) -> Audit:
 
 
 def create(service: AuditService, versions: list[VersionIn], *, rubric: str | None,
-           jurisdiction: str | None) -> SavedResult:
+           jurisdiction: str | None, baseline: bool = False) -> SavedResult:
     """Score the uploads (as audits), check that every version was scored the same way,
     compare them, store the comparison. Synchronous: call it in a thread."""
     check_count(len(versions))
@@ -119,14 +120,14 @@ def create(service: AuditService, versions: list[VersionIn], *, rubric: str | No
                                          jurisdiction=state or None,
                                          default_name=version.default_name).audit)
     ids = [audit.id for audit in audits]
-    key = identity(ids)
+    key = identity(ids, baseline)
     existing = find(service, key)
     if existing is not None:
         return SavedResult(existing, created=False)
     inputs = [Version(Scorecard.model_validate(a.scorecard), a.extracted_text, audit_id=a.id)
               for a in audits]
-    comparison = compare_versions(inputs) if len(inputs) > 1 else compare_to_model(
-        inputs[0], loaded)
+    comparison = compare_versions(inputs, baseline=baseline) if len(inputs) > 1 else \
+        compare_to_model(inputs[0], loaded)
     row = SavedComparison(id=secrets.token_urlsafe(16), identity=key, audit_ids=ids,
                           comparison=comparison.model_dump(mode="json"))
     with service.sessions() as session:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -58,6 +59,9 @@ class ComparisonIn(BaseModel):
         "rubric's model language.")
     rubric: str | None = Field(default=None, max_length=128)
     jurisdiction: str | None = Field(default=None, max_length=64)
+    baseline: bool = Field(
+        default=False, description="Compare every version with the first (current law "
+        "against competing bills) instead of each with the one before it.")
 
 
 _PROBLEM_SCHEMA = {
@@ -137,8 +141,21 @@ def audit_ids_of(value: str | None) -> list[str]:
     return ids
 
 
+@dataclass
+class CompareRequest:
+    """What a request asks to compare, however it was sent."""
+
+    versions: list[store.VersionIn]
+    rubric: str | None = None
+    jurisdiction: str | None = None
+    baseline: bool = False
+
+
+_TRUE = {"1", "true", "on", "yes"}
+
+
 async def read_versions(request: Request, settings: Settings, *, prefix: str = "files",
-                        ) -> tuple[list[store.VersionIn], str | None, str | None]:
+                        ) -> CompareRequest:
     """Versions from multipart (``audits`` ids first, then ``files`` in order) or JSON."""
     media_type = _media_type(request)
     # A form without files may come URL-encoded: it can only name saved audits.
@@ -156,9 +173,11 @@ async def read_versions(request: Request, settings: Settings, *, prefix: str = "
             for upload in uploads:
                 versions.append(store.Upload(await read_upload(upload, settings),
                                              upload.filename))
+            baseline = (_text_field(form, "baseline") or "").strip().lower() in _TRUE
         finally:
             await form.close()
-        return versions, rubric or None, jurisdiction or None
+        return CompareRequest(versions=versions, rubric=rubric or None,
+                        jurisdiction=jurisdiction or None, baseline=baseline)
     if _is_json(media_type):
         body: ComparisonIn = _validate(ComparisonIn, await _json_body(request))
         store.check_count(len(body.versions))
@@ -170,8 +189,9 @@ async def read_versions(request: Request, settings: Settings, *, prefix: str = "
                 assert item.text is not None
                 versions.append(store.Upload(item.text.encode("utf-8"), item.name,
                                              "pasted text"))
-        return (versions, body.rubric or _query(request, "rubric"),
-                body.jurisdiction or _query(request, "jurisdiction"))
+        return CompareRequest(versions=versions, rubric=body.rubric or _query(request, "rubric"),
+                        jurisdiction=body.jurisdiction or _query(request, "jurisdiction"),
+                        baseline=body.baseline)
     raise _unsupported(media_type, "multipart/form-data with 'files' and/or 'audits', or JSON")
 
 
@@ -191,7 +211,9 @@ def build_router(settings: Settings) -> APIRouter:
                            "separated by commas or spaces; they come first, in order."},
                 "files": {"type": "array", "items": {"type": "string", "format": "binary"},
                           "description": "Documents, in order, after the saved audits."},
-                "rubric": {"type": "string"}, "jurisdiction": {"type": "string"}}}},
+                "rubric": {"type": "string"}, "jurisdiction": {"type": "string"},
+                "baseline": {"type": "string", "description": "'true': every version "
+                             "against the first"}}}},
         }}},
         description=(
             "Versions oldest first, as saved audit ids and/or documents (each document is "
@@ -204,9 +226,10 @@ def build_router(settings: Settings) -> APIRouter:
     )
     async def create_comparison(request: Request) -> Response:
         service = service_of(request)
-        versions, rubric, jurisdiction = await read_versions(request, settings)
-        result = await scoring(request, store.create, service, versions, rubric=rubric,
-                               jurisdiction=jurisdiction)
+        asked = await read_versions(request, settings)
+        result = await scoring(request, store.create, service, asked.versions,
+                               rubric=asked.rubric, jurisdiction=asked.jurisdiction,
+                               baseline=asked.baseline)
         return JSONResponse(comparison_json(result.row),
                             status_code=201 if result.created else 200,
                             headers={"Location": links(result.row.id)["self"]})

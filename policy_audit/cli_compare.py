@@ -60,6 +60,9 @@ def add_compare_parser(commands: argparse._SubParsersAction) -> None:
                          help="output format (default: text)")
     compare.add_argument("--jurisdiction", "-j", default=None, metavar="XX",
                          help="also compare the state-law findings (e.g. CA, VA)")
+    compare.add_argument("--baseline", action="store_true",
+                         help="compare every version with the first (current law against "
+                         "competing bills) instead of each with the one before it")
     compare.add_argument("--fail-on-regression", action="store_true",
                          help="exit 1 when any criterion or the overall score regressed "
                          "from the first version to the last")
@@ -139,7 +142,7 @@ def run_compare(args: argparse.Namespace) -> int:
     if len(versions) == 1:
         comparison = compare_to_model(versions[0], rubric)
     else:
-        comparison = compare_versions(versions)
+        comparison = compare_versions(versions, baseline=args.baseline)
     _emit(render(comparison, args.format), args.output)
     if args.fail_on_regression and len(versions) > 1 and (
         comparison.overall.change == "regressed"

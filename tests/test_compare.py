@@ -239,6 +239,21 @@ def test_three_versions_in_order() -> None:
     assert len(result.steps) == 2
 
 
+def test_competing_versions_each_against_the_first() -> None:
+    bill_a = [(t, b.replace("no later than 30 days", "no later than 14 days")) for t, b in SECTIONS]
+    bill_b = [(t, b.replace("no later than 30 days", "no later than two years"))
+              for t, b in SECTIONS]
+    versions = [version(policy(s), f"{n}.txt") for n, s in
+                (("current-law", SECTIONS), ("bill-a", bill_a), ("bill-b", bill_b))]
+    result = compare_versions(versions, baseline=True)
+    assert result.steps_from == "first"
+    assert [(s.from_version, s.to_version) for s in result.steps] == [(0, 1), (0, 2)]
+    retention = criterion(result, "retention")
+    assert [s.change for s in retention.steps] == ["unchanged", "regressed"]
+    assert result.retention_days == [30, 14, 730]
+    assert "each with v1 current-law.txt" in render(result, "text")
+
+
 def test_pdf_against_docx_of_the_same_text_has_no_changes() -> None:
     versions = []
     for name in ("millbrook-so-policy.pdf", "millbrook-so-policy.docx"):

@@ -92,8 +92,9 @@ def check_comparable(cards: list[Scorecard]) -> None:
                 "versions checked against the same state law")
 
 
-def compare_versions(versions: list[Version]) -> Comparison:
-    """Two or more versions, oldest (or baseline) first."""
+def compare_versions(versions: list[Version], *, baseline: bool = False) -> Comparison:
+    """Two or more versions, oldest first: each compared with the one before it, or with
+    ``baseline=True`` each with the first (current law against competing bills)."""
     from ..errors import InputError
 
     if len(versions) < 2:
@@ -103,13 +104,15 @@ def compare_versions(versions: list[Version]) -> Comparison:
     check_comparable(cards)
     criteria = _criteria(cards)
     steps: list[Step] = []
-    for index in range(len(versions) - 1):
-        steps.append(_step(index, versions[index], versions[index + 1], criteria))
+    for index in range(1, len(versions)):
+        before = 0 if baseline else index - 1
+        steps.append(_step(before, index, versions, criteria))
     for delta in criteria:
         delta.change = level_change(delta.versions[0], delta.versions[-1])
     scores = [c.overall.score for c in cards]
     return Comparison(
         kind="versions",
+        steps_from="first" if baseline else "previous",
         rubric=cards[0].rubric,
         jurisdiction=cards[0].jurisdiction,
         versions=[_info(i, v) for i, v in enumerate(versions)],
@@ -145,14 +148,15 @@ def _criteria(cards: list[Scorecard]) -> list[CriterionDelta]:
     return deltas
 
 
-def _step(index: int, old: Version, new: Version, criteria: list[CriterionDelta]) -> Step:
+def _step(a: int, b: int, versions: list[Version], criteria: list[CriterionDelta]) -> Step:
+    old, new = versions[a], versions[b]
     sections = redline(old.text, new.text, old_pages=old.page_lookup(),
                        new_pages=new.page_lookup())
     steps_by_id: dict[str, CriterionStep] = {}
     for delta in criteria:
-        before, after = delta.versions[index], delta.versions[index + 1]
+        before, after = delta.versions[a], delta.versions[b]
         step = CriterionStep(
-            from_version=index, to_version=index + 1, change=level_change(before, after),
+            from_version=a, to_version=b, change=level_change(before, after),
             wording_changed=not _same_words(before.quote, after.quote),
         )
         delta.steps.append(step)
@@ -165,7 +169,7 @@ def _step(index: int, old: Version, new: Version, criteria: list[CriterionDelta]
         counts[change.status] += 1
         counts["moved"] += change.moved
     return Step(
-        from_version=index, to_version=index + 1,
+        from_version=a, to_version=b,
         overall_delta=round(new.card.overall.score - old.card.overall.score, 1),
         retention_days=(old.card.facts.retention_days, new.card.facts.retention_days),
         conflicts_new=_minus(_conflicts(new.card), _conflicts(old.card)),

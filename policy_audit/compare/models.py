@@ -150,6 +150,9 @@ class ModelGap(BaseModel):
 class Comparison(BaseModel):
     schema_version: str = COMPARISON_SCHEMA_VERSION
     kind: Literal["versions", "model"]
+    # "previous": each step compares a version with the one before it (drafts in order);
+    # "first": with the first version (current law against competing bills).
+    steps_from: Literal["previous", "first"] = "previous"
     rubric: RubricRef
     jurisdiction: str | None = None
     versions: list[VersionInfo]

@@ -103,7 +103,7 @@ def render_text(comparison: Comparison) -> str:
     names = version_names(comparison)
     if comparison.kind == "model":
         return _model_text(comparison)
-    out.append("Comparing " + " → ".join(names))
+    out.append(_title(comparison))
     out.append(f"rubric {comparison.rubric.id} {comparison.rubric.version}"
                + (f"   state law: {comparison.jurisdiction}" if comparison.jurisdiction else ""))
     overall = comparison.overall
@@ -203,6 +203,13 @@ def _model_text(comparison: Comparison) -> str:
     return "\n".join(out) + "\n"
 
 
+def _title(comparison: Comparison) -> str:
+    names = version_names(comparison)
+    if comparison.steps_from == "first" and len(names) > 2:
+        return f"Comparing {', '.join(names[1:])} each with {names[0]}"
+    return "Comparing " + " → ".join(names)
+
+
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -221,7 +228,7 @@ def render_markdown(comparison: Comparison) -> str:
     overall = comparison.overall
     scores = " → ".join(f"{s:g} ({g})" for s, g in zip(overall.scores, overall.grades,
                                                          strict=True))
-    out = [f"# Comparing {md(' → '.join(names))}", "",
+    out = [f"# {md(_title(comparison))}", "",
            f"Rubric `{comparison.rubric.id}` {comparison.rubric.version}"
            + (f" · state law {comparison.jurisdiction}" if comparison.jurisdiction else ""), "",
            f"**Overall: {scores}** {ARROWS[overall.change]} {overall.change} "
@@ -312,7 +319,7 @@ def environment() -> Environment:
     env.globals.update(level_label=lambda level: LEVEL_LABELS[level], days_text=days_text,
                        arrows=ARROWS, collapsed=collapsed, section_label=section_label,
                        shorten=shorten, reading=reading, version_names=version_names,
-                       section_name=section_name,
+                       section_name=section_name, title=_title,
                        is_group=lambda item: isinstance(item, list))
     return env
 

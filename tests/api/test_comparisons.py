@@ -64,6 +64,18 @@ def test_saved_audits_and_an_upload_in_multipart(client):
     assert body["rubric"]["id"] == "core"  # uploads scored the way the saved audit was
 
 
+def test_every_version_against_the_first_is_another_comparison(client):
+    versions = [{"text": DRAFT_1}, {"text": DRAFT_2}, {"text": DRAFT_2.replace("30", "60")}]
+    chained = client.post("/api/v1/comparisons", json={"rubric": "core", "versions": versions})
+    first = client.post("/api/v1/comparisons", json={"rubric": "core", "versions": versions,
+                                                     "baseline": True})
+    assert chained.status_code == 201 and first.status_code == 201
+    assert first.json()["id"] != chained.json()["id"]
+    assert [(s["from_version"], s["to_version"]) for s in first.json()["steps"]] == [
+        (0, 1), (0, 2)]
+    assert chained.json()["steps_from"] == "previous" and first.json()["steps_from"] == "first"
+
+
 def test_one_version_is_compared_with_the_model_language(client):
     response = client.post("/api/v1/comparisons",
                            json={"rubric": "core", "versions": [{"text": DRAFT_1}]})
