@@ -15,6 +15,7 @@ import pytest
 from policy_audit.cli import main
 from policy_audit.compare import Comparison, Version, compare_to_model, compare_versions
 from policy_audit.compare.models import CriterionDelta
+from policy_audit.compare.redline import redline
 from policy_audit.compare.render import render
 from policy_audit.errors import InputError
 from policy_audit.ingest import read_document
@@ -252,6 +253,30 @@ def test_competing_versions_each_against_the_first() -> None:
     assert [s.change for s in retention.steps] == ["unchanged", "regressed"]
     assert result.retention_days == [30, 14, 730]
     assert "each with v1 current-law.txt" in render(result, "text")
+
+
+def test_long_sections_are_diffed_sentence_by_sentence_with_the_same_result() -> None:
+    sentences = [f"Rule {n} says the unit shall keep record number {n} for the file."
+                 for n in range(120)]  # 1,560 words: past the word-by-word limit
+    old = "Section 1. Records\n" + " ".join(sentences)
+    new = old.replace("keep record number 57 for", "destroy record number 57 after")
+    runs = redline(old, new)[0][0].diff
+    assert [(r.op, r.text.strip()) for r in runs if r.op != "equal"] == [
+        ("delete", "keep"), ("insert", "destroy"), ("delete", "for"), ("insert", "after")]
+    # The runs still spell out the new section (its title, then its words).
+    assert "".join(r.text for r in runs if r.op != "delete").strip() == " ".join(
+        new.replace("Section 1. ", "").split())
+
+
+def test_very_many_sections_still_match_identical_ones_and_say_so() -> None:
+    many = [(f"Rule {n}", f"The unit shall keep record {n} in the records room for audit.")
+            for n in range(600)]  # 600 × 600 sections: past the pairwise limit
+    edited = [(t, b.replace("record 300 ", "record 300 and its copies ")) for t, b in many]
+    result = compare(policy(many), policy(edited))
+    step = result.steps[0]
+    assert step.counts["unchanged"] == 600  # the title block and 599 rules
+    assert step.counts["changed"] == 1 and step.counts["inserted"] == 0
+    assert any("too many to compare every pair" in w for w in result.warnings)
 
 
 def test_pdf_against_docx_of_the_same_text_has_no_changes() -> None:

@@ -39,6 +39,16 @@ MOVE_AT = 65.0  # round 3: an out-of-order pair this similar is a moved section
 GAP_AT = 55.0  # round 4: between in-order matches (position agrees, but boilerplate too)
 MARGIN = 5.0  # round 2: best by at least this much, on both sides
 MIN_WORDS = 3  # shorter sections match only exactly or by position
+# Past 500 × 500 sections the pairwise work grows out of hand (a hostile "policy" of
+# 20,000 one-line headings): only identical sections, and short stretches between them,
+# are matched; the rest is inserted or deleted, and the comparison says so.
+MAX_PAIRS = 250_000
+MAX_GAP_PAIRS = 2_500
+
+
+def limited(old_count: int, new_count: int) -> bool:
+    """Whether two versions have too many sections for similarity matching everywhere."""
+    return old_count * new_count > MAX_PAIRS
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,24 +62,67 @@ class Pair:
 def similarity_matrix(old: list[Section], new: list[Section]) -> numpy.ndarray:
     if not old or not new:
         return numpy.zeros((len(old), len(new)))
-    a = [s.key.split() for s in old]
-    b = [s.key.split() for s in new]
-    sequence = process.cdist(a, b, scorer=Indel.normalized_similarity, workers=1) * 100
-    pairs_a = [set(itertools.pairwise(words)) for words in a]
-    pairs_b = [set(itertools.pairwise(words)) for words in b]
-    shared = numpy.array([[100.0 * len(x & y) / max(1, min(len(x), len(y))) for y in pairs_b]
-                          for x in pairs_a])
+    # Every distinct word becomes one character and every distinct word pair one number:
+    # rapidfuzz compares strings far faster than lists of words, and sets of ints
+    # intersect faster than sets of tuples (the same results).
+    codes: dict[str, str] = {}
+    pair_ids: dict[tuple[str, str], int] = {}
+
+    def encode(section: Section) -> tuple[str, set[int]]:
+        words = section.key.split()
+        text = "".join(codes.setdefault(w, _char(len(codes))) for w in words)
+        pairs = {pair_ids.setdefault(p, len(pair_ids)) for p in itertools.pairwise(words)}
+        return text, pairs
+
+    a = [encode(s) for s in old]
+    b = [encode(s) for s in new]
+    # Word pairs in common, counted through an index of which new sections hold each pair.
+    holders: dict[int, list[int]] = {}
+    for column, (_, pairs) in enumerate(b):
+        for pair in pairs:
+            holders.setdefault(pair, []).append(column)
+    postings = {pair: numpy.array(columns) for pair, columns in holders.items()}
+    sizes_b = numpy.array([len(pairs) for _, pairs in b], dtype=float)
+    shared = numpy.zeros((len(a), len(b)))
+    for row, (_, pairs) in enumerate(a):
+        found = [postings[pair] for pair in pairs if pair in postings]
+        if found:
+            common = numpy.bincount(numpy.concatenate(found), minlength=len(b))
+            shared[row] = 100.0 * common / numpy.maximum(1, numpy.minimum(len(pairs), sizes_b))
+    # A pair sharing under 10% of its word pairs cannot reach any bar (the mean of the two
+    # measures stays under 55): its word sequences are compared only when cheap in bulk.
+    candidates = shared >= 2 * min(MATCH_AT, GAP_AT) - 100
+    texts_a, texts_b = [t for t, _ in a], [t for t, _ in b]
+    if candidates.mean() > 0.25:
+        sequence = process.cdist(texts_a, texts_b, scorer=Indel.normalized_similarity,
+                                 workers=1) * 100
+    else:
+        sequence = numpy.zeros_like(shared)
+        for row, column in zip(*numpy.nonzero(candidates), strict=True):
+            sequence[row, column] = 100 * Indel.normalized_similarity(texts_a[row],
+                                                                      texts_b[column])
     return (sequence + shared) / 2.0
+
+
+def _char(index: int) -> str:
+    """A distinct character per word, skipping the surrogate range."""
+    code = 0x100 + index
+    return chr(code + 0x800 if code >= 0xD800 else code)
 
 
 def align(old: list[Section], new: list[Section]) -> list[Pair]:
     """Matched (old, new) section pairs; ``moved`` marks pairs outside the kept order."""
-    scores = similarity_matrix(old, new)
+    is_limited = limited(len(old), len(new))
+    scores = None if is_limited else similarity_matrix(old, new)
     pairs: dict[int, Pair] = {}  # by old index
     taken_new: set[int] = set()
 
     def take(i: int, j: int) -> None:
-        pairs[i] = Pair(i, j, round(float(scores[i, j]), 1))
+        if scores is not None:
+            similarity = float(scores[i, j])
+        else:
+            similarity = float(similarity_matrix([old[i]], [new[j]])[0, 0])
+        pairs[i] = Pair(i, j, round(similarity, 1))
         taken_new.add(j)
 
     # 1. identical words, unique on both sides
@@ -93,7 +146,7 @@ def align(old: list[Section], new: list[Section]) -> list[Pair]:
     # 2. mutual best candidates, each clearly ahead of its runner-up
     long_old = {s.index for s in old if len(s.words) >= MIN_WORDS}
     long_new = {s.index for s in new if len(s.words) >= MIN_WORDS}
-    while True:
+    for _ in range(4 if scores is not None else 0):  # a few passes: each frees new bests
         free_old = [i for i in sorted(long_old) if i not in pairs]
         free_new = [j for j in sorted(long_new) if j not in taken_new]
         if not free_old or not free_new:
@@ -132,7 +185,15 @@ def align(old: list[Section], new: list[Section]) -> list[Pair]:
     for (lo_old, lo_new), (hi_old, hi_new) in itertools.pairwise(bounds):
         gap_old = [i for i in range(lo_old + 1, hi_old) if i not in used_old]
         gap_new = [j for j in range(lo_new + 1, hi_new) if j not in used_new]
-        result += _fill_gap(gap_old, gap_new, scores)
+        if not gap_old or not gap_new:
+            continue
+        if scores is not None:
+            sub = scores[numpy.ix_(gap_old, gap_new)]
+        elif len(gap_old) * len(gap_new) <= MAX_GAP_PAIRS:
+            sub = similarity_matrix([old[i] for i in gap_old], [new[j] for j in gap_new])
+        else:
+            continue
+        result += _fill_gap(gap_old, gap_new, sub)
     return sorted(result, key=lambda p: (p.new, p.old))
 
 
@@ -165,16 +226,25 @@ def _longest_increasing(pairs: list[Pair]) -> set[int]:
     return keep
 
 
-def _fill_gap(gap_old: list[int], gap_new: list[int], scores: numpy.ndarray) -> list[Pair]:
-    """Pair leftover sections between two anchors: best first, but never crossing."""
-    candidates = sorted(
-        ((float(scores[i, j]), i, j) for i in gap_old for j in gap_new
-         if scores[i, j] >= GAP_AT),
-        reverse=True,
-    )
-    chosen: list[Pair] = []
+def _fill_gap(gap_old: list[int], gap_new: list[int], sub: numpy.ndarray) -> list[Pair]:
+    """Pair leftover sections between two anchors: best first, but never crossing.
+    ``sub`` holds the similarities of gap_old × gap_new."""
+    rows, cols = numpy.nonzero(sub >= GAP_AT)
+    candidates = sorted(((float(sub[r, c]), gap_old[r], gap_new[c]) for r, c in
+                         zip(rows.tolist(), cols.tolist(), strict=True)), reverse=True)
+    chosen_old: list[int] = []  # sorted; chosen pairs never cross, so "new" is sorted too
+    chosen_new: list[int] = []
+    similarity_of: dict[int, float] = {}
     for similarity, i, j in candidates:
-        if any(p.old == i or p.new == j or (p.old < i) != (p.new < j) for p in chosen):
+        if i in similarity_of:
             continue
-        chosen.append(Pair(i, j, round(similarity, 1)))
-    return chosen
+        at = bisect.bisect_left(chosen_old, i)
+        if at < len(chosen_new) and chosen_new[at] <= j:
+            continue  # the next chosen pair (by old) must come after j in the new version
+        if at > 0 and chosen_new[at - 1] >= j:
+            continue
+        chosen_old.insert(at, i)
+        chosen_new.insert(at, j)
+        similarity_of[i] = similarity
+    return [Pair(i, j, round(similarity_of[i], 1))
+            for i, j in zip(chosen_old, chosen_new, strict=True)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..models import Evidence, Level, PageSpan, Scorecard
+from .align import limited
 from .models import (
     Change,
     Comparison,
@@ -110,6 +111,16 @@ def compare_versions(versions: list[Version], *, baseline: bool = False) -> Comp
     for delta in criteria:
         delta.change = level_change(delta.versions[0], delta.versions[-1])
     scores = [c.overall.score for c in cards]
+    warnings = [f"{c.document.name}: {w}" for c in cards for w in c.warnings]
+    for step in steps:
+        old_count = sum(1 for change in step.sections if change.old is not None)
+        new_count = sum(1 for change in step.sections if change.new is not None)
+        if limited(old_count, new_count):
+            warnings.append(
+                f"v{step.from_version + 1}→v{step.to_version + 1}: {old_count} and {new_count} "
+                "sections, too many to compare every pair: only identical sections and short "
+                "stretches between them were matched; other sections show as deleted and "
+                "inserted")
     return Comparison(
         kind="versions",
         steps_from="first" if baseline else "previous",
@@ -123,7 +134,7 @@ def compare_versions(versions: list[Version], *, baseline: bool = False) -> Comp
         ),
         retention_days=[c.facts.retention_days for c in cards],
         steps=steps,
-        warnings=[f"{c.document.name}: {w}" for c in cards for w in c.warnings],
+        warnings=warnings,
     )
 
 

@@ -27,25 +27,83 @@ class Edits:
     new: list[tuple[int, int]] = field(default_factory=list)
 
 
+# A word diff compares every word with every other in the worst case: past 1,000 × 1,000
+# words, sentences are matched first and words only inside short changed stretches (a
+# 30,000-word section took a minute word by word; a longer stretch is shown replaced).
+MAX_WORD_PAIRS = 1_000_000
+_SENTENCE_END = {".", "!", "?", ";"}
+MAX_SENTENCE_WORDS = 60
+
+
 def word_diff(old: list[Word], new: list[Word], old_text: str, new_text: str,
               edits: Edits | None = None) -> list[DiffRun]:
     """Runs of equal, deleted and inserted words; a replacement is a deletion then an
     insertion. Each run keeps the words as printed, with single spaces."""
-    matcher = difflib.SequenceMatcher(None, [w.key for w in old], [w.key for w in new],
-                                      autojunk=False)
     runs: list[DiffRun] = []
+    if len(old) * len(new) <= MAX_WORD_PAIRS:
+        _diff_words(runs, old, new, (0, len(old)), (0, len(new)), old_text, new_text, edits)
+        return runs
+    old_units, new_units = _sentences(old), _sentences(new)
+    # Sentences are many and mostly distinct, but a repeated one must not make the matcher
+    # quadratic: here (and only here) frequent items may be junk.
+    matcher = difflib.SequenceMatcher(None, [_unit_key(old, u) for u in old_units],
+                                      [_unit_key(new, u) for u in new_units], autojunk=True)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        a = (old_units[i1][0], old_units[i2 - 1][1]) if i2 > i1 else _at(old_units, i1, old)
+        b = (new_units[j1][0], new_units[j2 - 1][1]) if j2 > j1 else _at(new_units, j1, new)
+        if op == "equal":
+            _append(runs, "equal", new, b[0], b[1], new_text)
+        elif (a[1] - a[0]) * (b[1] - b[0]) <= MAX_WORD_PAIRS:
+            _diff_words(runs, old, new, a, b, old_text, new_text, edits)
+        else:
+            _replace(runs, old, new, a, b, old_text, new_text, edits)
+    return runs
+
+
+def _diff_words(runs: list[DiffRun], old: list[Word], new: list[Word], a: tuple[int, int],
+                b: tuple[int, int], old_text: str, new_text: str, edits: Edits | None) -> None:
+    matcher = difflib.SequenceMatcher(None, [w.key for w in old[a[0]:a[1]]],
+                                      [w.key for w in new[b[0]:b[1]]], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        i1, i2, j1, j2 = i1 + a[0], i2 + a[0], j1 + b[0], j2 + b[0]
         if op == "equal":
             _append(runs, "equal", new, j1, j2, new_text)
-            continue
-        if i2 > i1:
-            _append(runs, "delete", old, i1, i2, old_text)
-        if j2 > j1:
-            _append(runs, "insert", new, j1, j2, new_text)
-        if edits is not None:
-            edits.old.append(_span(old, i1, i2))
-            edits.new.append(_span(new, j1, j2))
-    return runs
+        else:
+            _replace(runs, old, new, (i1, i2), (j1, j2), old_text, new_text, edits)
+
+
+def _replace(runs: list[DiffRun], old: list[Word], new: list[Word], a: tuple[int, int],
+             b: tuple[int, int], old_text: str, new_text: str, edits: Edits | None) -> None:
+    if a[1] > a[0]:
+        _append(runs, "delete", old, a[0], a[1], old_text)
+    if b[1] > b[0]:
+        _append(runs, "insert", new, b[0], b[1], new_text)
+    if edits is not None and (a[1] > a[0] or b[1] > b[0]):
+        edits.old.append(_span(old, *a))
+        edits.new.append(_span(new, *b))
+
+
+def _sentences(words: list[Word]) -> list[tuple[int, int]]:
+    """Word index ranges of sentences (or of at most MAX_SENTENCE_WORDS words)."""
+    units: list[tuple[int, int]] = []
+    start = 0
+    for index, word in enumerate(words):
+        if word.key in _SENTENCE_END or index - start + 1 >= MAX_SENTENCE_WORDS:
+            units.append((start, index + 1))
+            start = index + 1
+    if start < len(words):
+        units.append((start, len(words)))
+    return units
+
+
+def _unit_key(words: list[Word], unit: tuple[int, int]) -> str:
+    return " ".join(word.key for word in words[unit[0]:unit[1]])
+
+
+def _at(units: list[tuple[int, int]], index: int, words: list[Word]) -> tuple[int, int]:
+    """The empty word range where unit ``index`` starts (or the end)."""
+    position = units[index][0] if index < len(units) else len(words)
+    return position, position
 
 
 def _span(words: list[Word], start: int, end: int) -> tuple[int, int]:
