@@ -255,6 +255,18 @@ def test_competing_versions_each_against_the_first() -> None:
     assert "each with v1 current-law.txt" in render(result, "text")
 
 
+def test_a_rewritten_sentence_is_one_deletion_and_one_insertion() -> None:
+    old = ("Section 1. Audits\nThe captain shall review the audit results every quarter and "
+           "report them to the chief. Records are kept for two years.")
+    new = ("Section 1. Audits\nVendor staff may inspect the cameras whenever maintenance is "
+           "scheduled by the city. Records are kept for two years.")
+    runs = redline(old, new)[0][0].diff
+    assert [r.op for r in runs] == ["equal", "delete", "insert", "equal"]  # no stray "the"
+    edited = redline(old, old.replace("every quarter", "every month"))[0][0].diff
+    assert [(r.op, r.text.strip()) for r in edited if r.op != "equal"] == [
+        ("delete", "quarter"), ("insert", "month")]
+
+
 def test_long_sections_are_diffed_sentence_by_sentence_with_the_same_result() -> None:
     sentences = [f"Rule {n} says the unit shall keep record number {n} for the file."
                  for n in range(120)]  # 1,560 words: past the word-by-word limit

@@ -64,12 +64,40 @@ def _diff_words(runs: list[DiffRun], old: list[Word], new: list[Word], a: tuple[
                 b: tuple[int, int], old_text: str, new_text: str, edits: Edits | None) -> None:
     matcher = difflib.SequenceMatcher(None, [w.key for w in old[a[0]:a[1]]],
                                       [w.key for w in new[b[0]:b[1]]], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _readable(matcher.get_opcodes()):
         i1, i2, j1, j2 = i1 + a[0], i2 + a[0], j1 + b[0], j2 + b[0]
         if op == "equal":
             _append(runs, "equal", new, j1, j2, new_text)
         else:
             _replace(runs, old, new, (i1, i2), (j1, j2), old_text, new_text, edits)
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _readable(opcodes: list[Opcode]) -> list[Opcode]:
+    """A rewritten passage as one deletion and one insertion, not confetti: a short
+    unchanged stretch between changes ("the", "of", "Services" that happen to recur in two
+    different paragraphs) is folded into them (after diff-match-patch's "semantic cleanup",
+    counted in words)."""
+    blocks = [list(op) for op in opcodes]
+    merged = True
+    while merged:
+        merged = False
+        for k in range(1, len(blocks) - 1):
+            before, same, after = blocks[k - 1], blocks[k], blocks[k + 1]
+            if same[0] != "equal" or before[0] == "equal" or after[0] == "equal":
+                continue
+            length = same[2] - same[1]
+            around = min(max(before[2] - before[1], before[4] - before[3]),
+                         max(after[2] - after[1], after[4] - after[3]))
+            # A word or two between changes as large; longer only between much larger ones
+            # (so that "Public Safety Committee" between two one-word edits stays).
+            if length <= around and (length <= 2 or around >= 3 * length):
+                blocks[k - 1:k + 2] = [["replace", before[1], after[2], before[3], after[4]]]
+                merged = True
+                break
+    return [(op, i1, i2, j1, j2) for op, i1, i2, j1, j2 in blocks]
 
 
 def _replace(runs: list[DiffRun], old: list[Word], new: list[Word], a: tuple[int, int],
