@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: 1)")
     serve.add_argument("--database", default=None,
                        help="database URL (default: DATABASE_URL or a local SQLite file)")
+    from .cli_compare import PARSERS as extra_parsers  # compare, rank (set ``handler``)
+
+    for add in extra_parsers:
+        add(commands)
     return parser
 
 
@@ -171,6 +175,9 @@ def _error(message: str, kind: str = "error: ") -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return handler(args)
     if args.command == "score":
         return _score(args)
     if args.command == "schema":
