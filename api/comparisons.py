@@ -64,56 +64,6 @@ class ComparisonIn(BaseModel):
         "against competing bills) instead of each with the one before it.")
 
 
-_PROBLEM_SCHEMA = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string", "example": "urn:policy-audit:problem:unknown-audit"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": ["string", "null"]},
-        "code": {"type": "string"},
-    },
-}
-
-
-def _problem(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}}}
-
-
-def _comparison_response(description: str) -> dict[str, Any]:
-    from .routes import _inline
-
-    schema = _inline(Comparison.model_json_schema())
-    schema["properties"].update({
-        "id": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
-        "links": {"type": "object", "additionalProperties": {"type": "string"}},
-        "audit_ids": {"type": "array", "items": {"type": "string"}},
-    })
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-_CREATE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    201: _comparison_response("The comparison, saved; `links.page` is its permanent page."),
-    200: _comparison_response("The same versions were compared before: the saved comparison."),
-    400: _problem("The body is not valid JSON (`malformed-json`) or the form is unreadable."),
-    413: _problem("A document or the body is over a limit, or more than "
-                  f"{store.MAX_VERSIONS} versions (`too-many-documents`)."),
-    415: _problem("Not JSON or multipart, or a document in a format that is not a policy."),
-    422: _problem("Invalid request, no versions (`no-versions`), an unknown audit id "
-                  "(`unknown-audit`), versions scored with different rubrics or state law "
-                  "(`mixed-rubrics`, `mixed-jurisdictions`), an unknown rubric or state, or a "
-                  "document that cannot be read or scored in time."),
-    500: _problem("An error on our side."),
-}
-_GET_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: _problem("No comparison with that id."),
-    500: _problem("An error on our side."),
-}
-
-
 def links(comparison_id: str) -> dict[str, str]:
     base = f"{PREFIX}/comparisons/{comparison_id}"
     return {"self": base, "report_md": f"{base}/report.md",
@@ -203,7 +153,6 @@ def build_router(settings: Settings) -> APIRouter:
         status_code=201,
         max_body_size=settings.max_batch_bytes,
         summary="Compare versions of a policy",
-        responses=_CREATE_RESPONSES,
         openapi_extra={"requestBody": {"required": True, "content": {
             "application/json": {"schema": _request_schema()},
             "multipart/form-data": {"schema": {"type": "object", "properties": {
@@ -234,21 +183,18 @@ def build_router(settings: Settings) -> APIRouter:
                             status_code=201 if result.created else 200,
                             headers={"Location": links(result.row.id)["self"]})
 
-    @router.get(f"{PREFIX}/comparisons/{{comparison_id}}", summary="A saved comparison",
-                responses={200: _comparison_response("The saved comparison."),
-                           **_GET_RESPONSES})
+    @router.get(f"{PREFIX}/comparisons/{{comparison_id}}", summary="A saved comparison")
     def get_comparison(comparison_id: str, request: Request) -> JSONResponse:
         return JSONResponse(comparison_json(store.get(service_of(request), comparison_id)))
 
     @router.get(f"{PREFIX}/comparisons/{{comparison_id}}/report.md",
-                summary="A saved comparison as Markdown", responses=_GET_RESPONSES)
+                summary="A saved comparison as Markdown")
     def get_comparison_md(comparison_id: str, request: Request) -> Response:
         row = store.get(service_of(request), comparison_id)
         return markdown_response(render(Comparison.model_validate(row.comparison), "markdown"))
 
     @router.get(f"{PREFIX}/comparisons/{{comparison_id}}/report.html",
-                summary="A saved comparison as a standalone HTML page",
-                responses=_GET_RESPONSES)
+                summary="A saved comparison as a standalone HTML page")
     def get_comparison_html(comparison_id: str, request: Request) -> Response:
         row = store.get(service_of(request), comparison_id)
         html = render(Comparison.model_validate(row.comparison), "html")
