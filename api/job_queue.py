@@ -30,9 +30,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from procrastinate.types import JSONDict
 
 from .db import normalize_url
 
@@ -66,7 +69,9 @@ HUEY_TABLES = frozenset({"task", "schedule", "kv", "counter"})
 
 
 def is_queue_library_table(name: str | None) -> bool:
-    return bool(name) and (name.startswith("procrastinate_") or name in HUEY_TABLES)
+    if not name:
+        return False
+    return name.startswith("procrastinate_") or name in HUEY_TABLES
 
 
 def include_name(name: str | None, type_: str, _parents: Any) -> bool:
@@ -123,7 +128,8 @@ class PostgresQueue:
                 self.app.open()
                 self._open = True
         deferrer = self.app.configure_task(name=SCORE_DOCUMENT, queue=QUEUE)
-        deferrer.batch_defer(*({"document_id": document_id} for document_id in document_ids))
+        messages: list[JSONDict] = [{"document_id": document_id} for document_id in document_ids]
+        deferrer.batch_defer(*messages)
 
     def close(self) -> None:
         with self._opening:

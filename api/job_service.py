@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from policy_audit.errors import PolicyAuditError
@@ -158,8 +158,8 @@ class JobService:
 
     def _forget(self, job_id: str) -> None:
         with self.sessions() as session:
-            session.execute(BatchDocument.__table__.delete().where(BatchDocument.job_id == job_id))
-            session.execute(BatchJob.__table__.delete().where(BatchJob.id == job_id))
+            session.execute(delete(BatchDocument).where(BatchDocument.job_id == job_id))
+            session.execute(delete(BatchJob).where(BatchJob.id == job_id))
             session.commit()
 
     # reporting ---------------------------------------------------------------------

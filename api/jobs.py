@@ -9,7 +9,7 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import anyio
 from fastapi import APIRouter, Request, Response
@@ -158,7 +158,7 @@ def job_json(
 
 
 def jobs_of(request: Request) -> JobService:
-    return request.app.state.jobs
+    return cast(JobService, request.app.state.jobs)
 
 
 def _check_count(count: int, limit: int) -> None:
@@ -189,7 +189,8 @@ def _documents_field(raw: str | None) -> list[DocumentIn]:
         ) from None
     if isinstance(parsed, dict):
         parsed = parsed.get("documents")
-    return _validate(BatchIn, {"documents": parsed}).documents
+    batch: BatchIn = _validate(BatchIn, {"documents": parsed})
+    return batch.documents
 
 
 @contextmanager
@@ -331,10 +332,10 @@ def build_jobs_router(settings: Settings) -> APIRouter:
             job, token = await anyio.to_thread.run_sync(
                 lambda: jobs.submit(items, rubric=rubric, jurisdiction=jurisdiction)
             )
-            stored, documents = await anyio.to_thread.run_sync(jobs.get, job.id)
+            stored, rows = await anyio.to_thread.run_sync(jobs.get, job.id)
         workers = await anyio.to_thread.run_sync(jobs.live_workers)
         return JSONResponse(
-            job_json(stored, documents, token, workers),
+            job_json(stored, rows, token, workers),
             status_code=202,
             headers={"Location": job_links(job.id)["self"]},
         )

@@ -15,6 +15,7 @@
 | POLICY_AUDIT_MAX_JOB_ITEMS            | 1000 (documents per job, POST /api/v1/jobs) |
 | POLICY_AUDIT_MAX_JOB_MB               | 200  (whole job request, and a zip's contents) |
 | POLICY_AUDIT_JOB_STALLED_SECONDS      | 30   (PostgreSQL: a silent worker's documents requeued) |
+| POLICY_AUDIT_TRUSTED_ORIGINS          | (none) origins the web forms accept besides their own |
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class Settings(BaseModel):
     max_job_items: int = Field(default=1000, gt=0)
     max_job_bytes: int = Field(default=200 * MB, gt=0)
     job_stalled_seconds: float = Field(default=30.0, ge=3)
+    # Origins (https://audit.example.org) the web forms accept posts from besides the one
+    # the request was addressed to: for a proxy that rewrites Host (api.security).
+    trusted_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +87,9 @@ class Settings(BaseModel):
         for var, field in plain.items():
             if env.get(var):
                 values[field] = float(env[var]) if field in seconds else int(env[var])
+        origins = env.get("POLICY_AUDIT_TRUSTED_ORIGINS", "")
+        if origins.strip():
+            values["trusted_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
         return cls(**values)
 
     @property

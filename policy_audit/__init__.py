@@ -3,13 +3,28 @@
 >>> from policy_audit import audit
 >>> card = audit("sample_policies/riverton-pd-policy-462.txt")   # doctest: +SKIP
 >>> card.criterion("retention").level                            # doctest: +SKIP
+
+The public names are imported on first use, so ``import policy_audit.rubric`` or the CLI's
+``--version`` do not load spaCy.
 """
 
-from .errors import PolicyAuditError
-from .models import Level, Scorecard
-from .pipeline import audit
-from .rubric import Rubric, list_rubrics, load_rubric
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# The one version source: pyproject.toml reads it from here (``[tool.hatch.version]``).
+__version__ = "0.1.0"
+
+_PUBLIC = {
+    "Level": "models",
+    "PolicyAuditError": "errors",
+    "Rubric": "rubric",
+    "Scorecard": "models",
+    "audit": "pipeline",
+    "list_rubrics": "rubric",
+    "load_rubric": "rubric",
+}
 __all__ = [
     "Level",
     "PolicyAuditError",
@@ -19,4 +34,17 @@ __all__ = [
     "list_rubrics",
     "load_rubric",
 ]
-__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .errors import PolicyAuditError
+    from .models import Level, Scorecard
+    from .pipeline import audit
+    from .rubric import Rubric, list_rubrics, load_rubric
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'policy_audit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+    globals()[name] = value
+    return value

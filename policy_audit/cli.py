@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import InputError, PolicyAuditError
+from .errors import InputError, PolicyAuditError, RubricError
 from .models import Scorecard
 
 if TYPE_CHECKING:
@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     rubric = commands.add_parser("rubric", help="list the criteria of a rubric")
     rubric.add_argument("--rubric", "-r", default=None, help="rubric name or folder")
     rubric.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    rubric.add_argument("--check", action="store_true",
+                        help="score the rubric's own examples and near misses; exit 3 if "
+                        "any does not earn its level")
+    rubric.add_argument("--cues", action="store_true",
+                        help="list the cues state files may name (detectors, elements, "
+                        "loopholes) and the recipient kinds, with their meanings")
 
     serve = commands.add_parser("serve", help="run the web service and JSON API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
@@ -94,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--concurrency", type=_positive, default=None,
                         help="documents scored at once (default: POLICY_AUDIT_WORKERS, else "
                         "the number of cores)")
+    from .cli_compare import PARSERS as extra_parsers  # compare, rank (set ``handler``)
+
+    for add in extra_parsers:
+        add(commands)
     return parser
 
 
@@ -173,6 +183,9 @@ def _error(message: str, kind: str = "error: ") -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return handler(args)
     if args.command == "score":
         return _score(args)
     if args.command == "schema":
@@ -206,7 +219,7 @@ def _score(args: argparse.Namespace) -> int:
         cards: list[Scorecard] = []
         for name, target in zip(args.files, targets, strict=True):
             if name == "-":
-                card = audit_one(sys.stdin.buffer.read(), "stdin", rubric, args.jurisdiction)
+                card = audit_one(read_stdin(), "stdin", rubric, args.jurisdiction)
             else:
                 card = audit_one(Path(name), None, rubric, args.jurisdiction)
             cards.append(card)
@@ -219,6 +232,30 @@ def _score(args: argparse.Namespace) -> int:
         if below:
             return EXIT_BELOW_THRESHOLD
     return 0
+
+
+def read_stdin(limit: int | None = None) -> bytes:
+    """Standard input, up to the file-size limit: a bounded read, so an endless or huge
+    stream is refused after ``limit + 1`` bytes instead of filling memory first."""
+    from .errors import TooLargeError
+    from .ingest.limits import Limits, megabytes
+
+    limit = Limits().max_bytes if limit is None else limit
+    stream = sys.stdin.buffer
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise TooLargeError(
+            f"stdin: the document on standard input is larger than the limit of "
+            f"{megabytes(limit)}"
+        )
+    return b"".join(chunks)
 
 
 @contextlib.contextmanager
@@ -299,27 +336,51 @@ def _write(target: Path, output: str) -> None:
 def _rubric(args: argparse.Namespace) -> int:
     from .rubric import load_rubric
 
+    if args.cues:
+        return _cues(args.format)
     rubric = load_rubric(args.rubric)
+    if args.check:
+        return _check_rubric(rubric)
     if args.format == "json":
         print(rubric.model_dump_json(indent=2))
         return 0
     if args.format == "markdown":
-        lines = [f"# {rubric.title} (`{rubric.id}` {rubric.version})", "", rubric.description, ""]
-        for c in rubric.criteria:
-            lines += [f"## {c.title} (`{c.id}`, weight {c.weight:g})", "", f"*{c.question}*", ""]
-            lines += [f"- **{level.value}** ({spec.score:g}): {spec.meaning}"
-                      for level, spec in c.levels.items()]
-            lines += ["", f"Why it matters: {c.why.strip()}", "",
-                      f"Model language: {c.model_language.strip()}", ""]
-            lines += [f"- {cit.title}, {cit.source}" + (f" <{cit.url}>" if cit.url else "")
-                      for cit in c.citations]
-            lines.append("")
-        print("\n".join(lines).rstrip())
+        from .rubric_docs import rubric_markdown
+
+        print(rubric_markdown(rubric), end="")
         return 0
     print(f"{rubric.id} {rubric.version}: {rubric.title}")
     for c in rubric.criteria:
         print(f"\n  {c.id} (weight {c.weight:g}): {c.title}")
         print(textwrap.fill(c.question, 96, initial_indent="    ", subsequent_indent="    "))
+    return 0
+
+
+def _check_rubric(rubric: Rubric) -> int:
+    from .rubric_check import problems
+
+    found = problems(rubric)
+    for problem in found:
+        _error(problem, kind="")
+    cases = sum(len(c.examples) + len(c.near_misses) for c in rubric.criteria)
+    print(f"{rubric.id} {rubric.version}: {cases - len(found)} of {cases} examples and near "
+          "misses score as the rubric says")
+    return RubricError.exit_code if found else 0
+
+
+def _cues(fmt: str) -> int:
+    from .cues import RECIPIENT_KINDS
+    from .jurisdiction import cue_vocabulary
+
+    cues = cue_vocabulary()
+    if fmt == "json":
+        print(json.dumps({"cues": cues, "recipient_kinds": RECIPIENT_KINDS}, indent=2))
+        return 0
+    bullet = "- `{}`: {}" if fmt == "markdown" else "  {:<44} {}"
+    print("Cues (name them in violated_by, satisfied_by, falls_short_by, reasons):")
+    print("\n".join(bullet.format(cue, meaning) for cue, meaning in sorted(cues.items())))
+    print("\nRecipient kinds (cue[kind+kind]: the clause must name them all):")
+    print("\n".join(bullet.format(kind, meaning) for kind, meaning in RECIPIENT_KINDS.items()))
     return 0
 
 

@@ -63,9 +63,10 @@ def default_size() -> int:
 
 @dataclass(frozen=True)
 class AuditJob:
-    """One document to audit: its bytes or path, and how to score it."""
+    """One document to audit: its bytes or path (or text already read, to re-score it),
+    and how to score it."""
 
-    source: bytes | Path
+    source: bytes | Path | SourceText
     name: str | None = None
     rubric: str | Rubric | None = None  # a shipped id, a rubric folder, or a loaded rubric
     jurisdiction: str | None = None
@@ -83,10 +84,14 @@ def run_audit(job: AuditJob) -> AuditResult:
     """The work of one job (runs inside a worker process)."""
     from .ingest import read_document
     from .ingest.ocr import print_progress
+    from .models import SourceText
     from .pipeline import audit_text
 
     progress = print_progress if job.progress else None
-    source = read_document(job.source, name=job.name, limits=job.limits, progress=progress)
+    if isinstance(job.source, SourceText):
+        source = job.source
+    else:
+        source = read_document(job.source, name=job.name, limits=job.limits, progress=progress)
     return AuditResult(source, audit_text(source, job.rubric, jurisdiction=job.jurisdiction))
 
 
@@ -157,7 +162,8 @@ class _Worker:
 
     @property
     def pid(self) -> int | None:
-        return self.process.pid
+        pid: int | None = self.process.pid
+        return pid
 
     def wait_ready(self) -> None:
         if self.ready:
@@ -185,7 +191,8 @@ class _Worker:
             return "deadline", None
         if self.conn.poll():
             with contextlib.suppress(EOFError, OSError):
-                return self.conn.recv()
+                outcome: tuple[str, Any] = self.conn.recv()
+                return outcome
         self.process.join(5)
         return "died", self.process.exitcode
 
@@ -279,7 +286,8 @@ class AuditPool:
         else:
             self._replace(worker)
         if outcome == "ok":
-            return value
+            result: AuditResult = value
+            return result
         if outcome == "error":
             raise value
         if outcome == "bug":

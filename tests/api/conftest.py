@@ -35,6 +35,7 @@ def _reset_postgres(url: str) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS comparisons"))
             connection.execute(text("DROP TABLE IF EXISTS batch_documents"))
             connection.execute(text("DROP TABLE IF EXISTS batch_jobs"))
             # The job queue's schema, as a script (its "%" are not placeholders).

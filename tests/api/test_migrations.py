@@ -34,7 +34,7 @@ def test_the_jobs_revision_downgrades_and_upgrades_again(database_url: str) -> N
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS_DIR))
             config.attributes["connection"] = connection
-            command.downgrade(config, "0001")
+            command.downgrade(config, "0004_jobs-1")
         left = set(inspect(engine).get_table_names())
         assert not any(t.startswith(("batch_", "procrastinate_")) for t in left)
         migrate(engine)

@@ -294,11 +294,59 @@ def test_audits_survive_a_server_restart(page, server):
     assert page.inner_text("h1") == "vendor-transparency.html"
 
 
-def test_api_docs_render_without_internet(page, server):
-    page.goto(server.url + "/docs")
-    page.wait_for_selector(".opblock")
-    summaries = page.locator(".opblock-summary-path").all_inner_texts()
-    assert any("/api/v1/audits" in path for path in summaries)
+def test_a_form_posted_from_another_site_is_refused(page, server):
+    """A page on another origin that posts to our upload form (cross-site request
+    forgery): Chromium sends that origin, and the service answers with a 403 page."""
+    attacker = "http://attacker.test/"
+    form = (
+        f'<form id="f" method="post" action="{server.url}/audits" '
+        'enctype="multipart/form-data"><input name="text" value="Plate data is kept forever.">'
+        '</form><button id="go" onclick="document.getElementById(\'f\').submit()">go</button>'
+    )
+    page.route(attacker, lambda route: route.fulfill(
+        status=200, content_type="text/html", body=f"<!doctype html><title>x</title>{form}"
+    ))
+    page.goto(attacker)
+    with page.expect_navigation():
+        page.click("#go")
+    assert page.url.startswith(server.url)
+    assert "sent from another site" in page.inner_text("main")
+    assert "attacker.test" in page.inner_text("main")
+
+
+def _loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return url.startswith(("blob:", "data:")) or urlsplit(url).hostname in {"127.0.0.1"}
+
+
+@pytest.mark.parametrize(("path", "ready"), [("/docs", ".opblock"), ("/redoc", "h1")])
+def test_api_docs_render_without_internet(page, server, path, ready):
+    """Every request the page makes stays on this machine (any other is aborted and
+    recorded), and nothing breaks the Content-Security-Policy."""
+    outside: list[str] = []
+    console: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if _loopback(url):
+            request_route.continue_()
+        else:
+            outside.append(url)
+            request_route.abort()
+
+    page.context.route("**/*", route)
+    page.on("request", lambda request: None if _loopback(request.url)
+            else outside.append(request.url))
+    page.on("console", lambda message: console.append(message.text)
+            if message.type in ("error", "warning") else None)
+    page.goto(server.url + path)
+    page.wait_for_selector(ready)
+    page.wait_for_timeout(500)  # late images, workers
+    text = page.inner_text("body")
+    assert "/api/v1/audits" in text
+    assert outside == []
+    assert not [line for line in console if "Content Security Policy" in line], console
 
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -320,3 +368,54 @@ def test_pages_pass_axe_wcag_aa_checks(page, server):
     assert _accessibility_problems(page) == []
     page.goto(server.url + "/audits/no-such-audit")
     assert _accessibility_problems(page) == []
+
+
+def test_compare_page_two_drafts_then_print(page, server):
+    page.goto(server.url + "/compare")
+    assert _accessibility_problems(page) == []
+    drafts = SAMPLES / "drafts"
+    page.set_input_files("#file-1", str(drafts / "oakdale-draft-1.txt"))
+    page.set_input_files("#file-2", str(drafts / "oakdale-draft-2.txt"))
+    with page.expect_navigation():
+        page.click("#compare-button")
+    page.wait_for_selector("table.cmp-criteria")
+    saved = server.api("/comparisons/" + page.url.rsplit("/", 1)[1])
+    changes = {c["id"]: c["change"] for c in saved["criteria"]}
+    assert changes["retention"] == "improved" and changes["reporting"] == "regressed"
+    rows = page.locator("table.cmp-criteria tbody tr")
+    assert rows.count() == len(saved["criteria"])
+    assert "improved" in rows.nth(0).inner_text()  # retention comes first, with its arrow
+    # The redline: the retention period struck and replaced, the new section inserted.
+    assert "one year" in page.locator(".cmp-step del").all_inner_texts()
+    assert "30 days" in page.locator(".cmp-step ins").all_inner_texts()
+    assert page.locator(".cmp-section.cmp-inserted h3").first.inner_text().startswith(
+        "§ 4 Prohibited Uses")
+    # Unchanged sections are collapsed until asked for.
+    same = page.locator("details.cmp-same").first
+    assert not same.locator("ul").is_visible()
+    same.locator("summary").click()
+    assert same.locator("ul").is_visible()
+    assert _accessibility_problems(page) == []
+    page.emulate_media(media="print")
+    for hidden in ("nav.actions", "header.site", "footer.site"):
+        assert not page.locator(hidden).is_visible(), hidden
+    assert page.locator("table.cmp-criteria").is_visible()
+    assert page.locator(".permalink").is_visible()
+    pdf = page.pdf(format="Letter")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_scorecard_shows_how_the_policy_compares_on_a_phone(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    try:
+        upload(phone, server, "lakeside-memo.md")
+        block = phone.locator("section#peers")
+        assert "percentile" in block.inner_text()
+        assert block.locator("svg").count() >= 3
+        overflow = phone.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1
+    finally:
+        context.close()

@@ -1,8 +1,8 @@
 """Large-batch jobs: ``batch_jobs`` and ``batch_documents``; on PostgreSQL, the queue's
 own schema (procrastinate's tables and functions).
 
-Revision ID: 0002_jobs
-Revises: 0001
+Revision ID: 0004_jobs
+Revises: 0003_comparisons
 Create Date: 2026-12-02
 
 procrastinate is pinned to one minor version in pyproject.toml: moving to a newer one
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0002_jobs"
-down_revision = "0001"
+revision = "0004_jobs"
+down_revision = "0003_comparisons"
 branch_labels = None
 depends_on = None
 
@@ -76,7 +76,9 @@ def _run_script(sql: str) -> None:
     """Run a multi-statement SQL script as it is, in the migration's transaction: on the
     driver's own cursor, without parameters (the PL/pgSQL has "%", "::" and ":=" that
     SQLAlchemy and psycopg would otherwise read as placeholders)."""
-    cursor = op.get_bind().connection.dbapi_connection.cursor()
+    dbapi_connection = op.get_bind().connection.dbapi_connection
+    assert dbapi_connection is not None  # the migration's open connection
+    cursor = dbapi_connection.cursor()
     try:
         cursor.execute(sql)
     finally:
