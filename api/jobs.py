@@ -24,14 +24,13 @@ from .job_service import JOBS_PREFIX, JobItem, JobService, finished_at, job_stat
 from .job_store import DONE, FAILED, QUEUED, RUNNING, BatchDocument, BatchJob
 from .problems import Problem
 from .routes import (
-    _BATCH_FORM,
     BatchIn,
     DocumentIn,
+    _check_query,
     _is_json,
     _json_body,
     _media_type,
     _query,
-    _request_body,
     _text_field,
     _unsupported,
     _validate,
@@ -43,55 +42,6 @@ from .settings import Settings
 log = logging.getLogger("api.jobs")
 
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed")
-
-_JOB_FORM = {
-    **_BATCH_FORM,
-    "archive": {
-        "type": "string",
-        "format": "binary",
-        "description": "A zip archive: every file in it is one document (folders and "
-        "dot-files are skipped). May be repeated, and combined with `files`.",
-    },
-}
-
-# RFC 9457 problem details, as every error of this API (api/problems.py).
-_PROBLEM_SCHEMA = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail", "code"],
-    "properties": {
-        "type": {"type": "string", "example": "urn:policy-audit:problem:too-many-documents"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string", "nullable": True},
-        "code": {"type": "string"},
-    },
-}
-_PROBLEM = {"application/problem+json": {"schema": _PROBLEM_SCHEMA}}
-
-
-def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "content": _PROBLEM}
-
-
-_JOB_EXAMPLE = {
-    "id": "k3T0x2c9Qy1mZ8vB7nR4sA",
-    "status": "running",
-    "rubric": "comprehensive",
-    "jurisdiction": None,
-    "created_at": "2026-12-02T12:00:00+00:00",
-    "finished_at": None,
-    "counts": {"total": 3, "queued": 1, "running": 1, "done": 1, "failed": 0,
-               "created": 1, "existing": 0},
-    "documents": [
-        {"index": 0, "name": "a.pdf", "status": "done", "id": "Qm9v…", "created": True,
-         "links": {"self": "/api/v1/audits/Qm9v…"}},
-        {"index": 1, "name": "b.docx", "status": "running"},
-        {"index": 2, "name": "c.html", "status": "queued"},
-    ],
-    "links": {"self": "/api/v1/jobs/k3T0x2c9Qy1mZ8vB7nR4sA"},
-    "warnings": [],
-}
 
 
 def job_links(job_id: str) -> dict[str, str]:
@@ -245,7 +195,7 @@ def build_jobs_router(settings: Settings) -> APIRouter:
         status_code=202,
         max_body_size=settings.max_job_bytes,
         summary="Queue a large batch of policies as a job",
-        openapi_extra=_request_body(BatchIn, _JOB_FORM),
+        # Responses and request bodies: api/job_contract.py.
         description=(
             "For more documents than `POST /api/v1/audits:batch` takes in one request. "
             "Multipart `files` parts and/or `archive` parts (zip files: each member is a "
@@ -259,30 +209,10 @@ def build_jobs_router(settings: Settings) -> APIRouter:
             "creates. `policy-audit worker` processes score the documents; poll "
             "`GET /api/v1/jobs/{id}`."
         ),
-        responses={
-            202: {
-                "description": "Accepted: the job is stored and queued.",
-                "headers": {"Location": {"description": "The job's URL.",
-                                         "schema": {"type": "string"}}},
-                "content": {"application/json": {
-                    "example": {**_JOB_EXAMPLE, "status": "queued", "delete_token": "…"}}},
-            },
-            400: _problem("Malformed JSON (`malformed-json`) or multipart body."),
-            413: _problem(
-                "Too many documents (`too-many-documents`) or too many bytes (`too-large`) "
-                "for one job."
-            ),
-            415: _problem("Not multipart, JSON or zip (`unsupported-media-type`)."),
-            422: _problem(
-                "No documents (`empty-batch`), an unknown `rubric` or `jurisdiction`, an "
-                "unreadable zip (`unreadable-archive`), or an invalid JSON body "
-                "(`invalid-request`)."
-            ),
-            503: _problem("The database or the queue is not reachable (`unavailable`)."),
-        },
     )
     async def create_job(request: Request) -> Response:
         jobs = jobs_of(request)
+        _check_query(request, jobs.audits)  # unknown parameters are refused, not ignored
         media_type = _media_type(request)
         items: list[JobItem] = []
         if media_type == "multipart/form-data":
@@ -350,12 +280,6 @@ def build_jobs_router(settings: Settings) -> APIRouter:
             "before, so the job's delete token does not delete it) or `failed` (with a "
             "`problem`). Scorecards are at the audits' own URLs."
         ),
-        responses={
-            200: {"description": "The job.",
-                  "content": {"application/json": {"example": _JOB_EXAMPLE}}},
-            404: _problem("No job with that id (`not-found`)."),
-            503: _problem("The database is not reachable (`unavailable`)."),
-        },
     )
     def get_job(job_id: str, request: Request) -> JSONResponse:
         jobs = jobs_of(request)
@@ -373,17 +297,14 @@ def build_jobs_router(settings: Settings) -> APIRouter:
             "scored at that moment may still become an audit. Audits the job created are "
             "kept: delete them with the same token (`DELETE /api/v1/audits/{id}`)."
         ),
-        responses={
-            204: {"description": "The job is gone."},
-            401: _problem("No `Authorization: Bearer <delete_token>` (`unauthorized`)."),
-            403: _problem("The token is not this job's (`forbidden`)."),
-            404: _problem("No job with that id (`not-found`)."),
-            503: _problem("The database is not reachable (`unavailable`)."),
-        },
     )
     def delete_job(job_id: str, request: Request) -> Response:
+        authorization = request.headers.get("authorization")
+        token = request.headers.get("x-delete-token", "").strip()
+        if not authorization and token:
+            authorization = f"Bearer {token}"  # X-Delete-Token: <token> works the same way
         with database_problems():
-            jobs_of(request).delete(job_id, request.headers.get("authorization"))
+            jobs_of(request).delete(job_id, authorization)
         return Response(status_code=204)
 
     return router
