@@ -83,7 +83,9 @@ def test_jobs_survive_sigkill_of_the_service_and_of_the_worker(
         server.process.wait(timeout=30)
         server.process = None
 
-    jobs = JobService(AuditService(Settings(database_url=database_url), pool=audit_pool))
+    # The same stalled-worker time as the workers below (their environment).
+    settings = Settings(database_url=database_url, job_stalled_seconds=3)
+    jobs = JobService(AuditService(settings, pool=audit_pool))
     try:
         first = start([sys.executable, "-c", SLOW_WORKER, database_url])
         try:
