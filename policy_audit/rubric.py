@@ -25,12 +25,11 @@ from pydantic import (
     model_validator,
 )
 
+from .defaults import BUILTIN_RUBRICS, DEFAULT_RUBRIC
 from .errors import RubricError
 from .models import Level
 
 IDENT = r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$"
-BUILTIN_RUBRICS = ("comprehensive", "core")
-DEFAULT_RUBRIC = "comprehensive"
 
 
 class _Strict(BaseModel):

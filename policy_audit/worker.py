@@ -38,6 +38,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .defaults import DEFAULT_DEADLINE, DEFAULT_MEMORY_MB
 from .errors import (
     AuditAbortedError,
     DeadlineExceededError,
@@ -51,8 +52,6 @@ if TYPE_CHECKING:
     from .rubric import Rubric
 
 MB = 1024 * 1024
-DEFAULT_DEADLINE = 60.0  # seconds for the whole audit of one document
-DEFAULT_MEMORY_MB = 1024  # address space of one worker process
 STARTUP_SECONDS = 120.0  # a worker must import and warm up within this
 
 
