@@ -39,9 +39,14 @@ class DocumentIn(BaseModel):
     name: str | None = Field(default=None, max_length=1000)
 
 
+_FORCE_HELP = ("Score the document even if it never mentions license plate readers "
+               "(otherwise 422 not-an-alpr-policy).")
+
+
 class AuditIn(DocumentIn):
     rubric: str | None = Field(default=None, max_length=128)
     jurisdiction: str | None = Field(default=None, max_length=64)
+    force: bool = Field(default=False, description=_FORCE_HELP)
 
 
 class BatchIn(BaseModel):
@@ -50,6 +55,7 @@ class BatchIn(BaseModel):
     documents: list[DocumentIn] = Field(default_factory=list)
     rubric: str | None = Field(default=None, max_length=128)
     jurisdiction: str | None = Field(default=None, max_length=64)
+    force: bool = Field(default=False, description=_FORCE_HELP)
 
 
 def _request_body(json_model: type[BaseModel], multipart: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +99,7 @@ _FORM_OPTIONS = {
             "for state-law checks; unknown codes get 422."
         ),
     },
+    "force": {"type": "boolean", "default": False, "description": _FORCE_HELP},
 }
 _SINGLE_FORM = {"file": {"type": "string", "format": "binary"}, **_FORM_OPTIONS}
 _BATCH_FORM = {
@@ -231,6 +238,11 @@ def _query(request: Request, key: str) -> str | None:
     return request.query_params.get(key)
 
 
+def truthy(value: str | None) -> bool:
+    """A form checkbox ("on") or a query flag ("true", "1", "yes")."""
+    return (value or "").strip().lower() in {"1", "true", "on", "yes"}
+
+
 # routes ----------------------------------------------------------------------------
 
 
@@ -245,7 +257,9 @@ def build_router(settings: Settings) -> APIRouter:
         description=(
             'Multipart with a `file` part, or JSON `{"text": ..., "name": ...}`. Optional '
             "`rubric` (a shipped rubric id) and `jurisdiction` (a state code such as `VA`: "
-            "adds `legal_findings`). 201 with the scorecard, `id`, `links` and a one-time "
+            "adds `legal_findings`), `force` (score a document that never mentions license "
+            "plate readers; without it such a document gets 422 `not-an-alpr-policy`). "
+            "201 with the scorecard, `id`, `links` and a one-time "
             "`delete_token`; 200 with the saved audit when the same document was already "
             "scored with the same rubric and jurisdiction."
         ),
@@ -258,6 +272,7 @@ def build_router(settings: Settings) -> APIRouter:
             try:
                 rubric = _text_field(form, "rubric") or _query(request, "rubric")
                 jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
+                force = truthy(_text_field(form, "force") or _query(request, "force"))
                 service.check_request(rubric, jurisdiction)
                 upload = form.get("file")
                 if not isinstance(upload, UploadFile):
@@ -272,7 +287,7 @@ def build_router(settings: Settings) -> APIRouter:
                 await form.close()
             saved = await scoring(
                 request, service.create, data, name=name, rubric=rubric,
-                jurisdiction=jurisdiction,
+                jurisdiction=jurisdiction, force=force,
             )
         elif _is_json(media_type):
             body: AuditIn = _validate(AuditIn, await _json_body(request))
@@ -286,6 +301,7 @@ def build_router(settings: Settings) -> APIRouter:
                 rubric=rubric,
                 jurisdiction=jurisdiction,
                 default_name="pasted text",
+                force=body.force or truthy(_query(request, "force")),
             )
         else:
             raise _unsupported(media_type, "multipart/form-data with a 'file', or JSON")
@@ -314,6 +330,7 @@ def build_router(settings: Settings) -> APIRouter:
             try:
                 rubric = _text_field(form, "rubric") or _query(request, "rubric")
                 jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
+                force = truthy(_text_field(form, "force") or _query(request, "force"))
                 uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
                 documents_field = _text_field(form, "documents")
                 documents: list[DocumentIn] = []
@@ -341,6 +358,7 @@ def build_router(settings: Settings) -> APIRouter:
             documents = body.documents
             rubric = body.rubric or _query(request, "rubric")
             jurisdiction = body.jurisdiction or _query(request, "jurisdiction")
+            force = body.force or truthy(_query(request, "force"))
             _check_count(len(documents), limit)
             service.check_request(rubric, jurisdiction)
         else:
@@ -359,6 +377,7 @@ def build_router(settings: Settings) -> APIRouter:
                     request.url.path,
                     rubric=rubric,
                     jurisdiction=jurisdiction,
+                    force=force,
                 )
                 for index, (name, data, default) in enumerate(items)
             ]
@@ -462,6 +481,7 @@ def _batch_item(
     *,
     rubric: str | None,
     jurisdiction: str | None,
+    force: bool = False,
 ) -> dict[str, Any]:
     item: dict[str, Any] = {"index": index, "name": name}
     try:
@@ -473,6 +493,7 @@ def _batch_item(
             rubric=rubric,
             jurisdiction=jurisdiction,
             default_name=default_name,
+            force=force,
         )
     except Problem as problem:
         body = problem_body(problem.status, problem.detail, instance=instance, code=problem.code)

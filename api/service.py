@@ -124,6 +124,7 @@ class AuditService:
         rubric: str | None = None,
         jurisdiction: str | None = None,
         default_name: str = "document",
+        force: bool = False,
     ) -> Saved:
         loaded, state = self.check_request(rubric, jurisdiction)
         name = clean_name(name, default_name)
@@ -140,7 +141,7 @@ class AuditService:
             return Saved(existing, created=False)
 
         # The shipped rubric goes by id: each worker loads (and caches) it once.
-        job = AuditJob(data, name, loaded.id, state or None, self.settings.limits)
+        job = AuditJob(data, name, loaded.id, state or None, self.settings.limits, force=force)
         result = self.pool.run(job)
         source, card = result.source, result.scorecard
         token = secrets.token_urlsafe(32)

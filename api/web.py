@@ -26,7 +26,7 @@ from policy_audit.models import Scorecard
 from policy_audit.rubric import DEFAULT_RUBRIC
 
 from .problems import Problem
-from .routes import markdown_response, read_upload, scoring
+from .routes import markdown_response, read_upload, scoring, truthy
 from .scorecard_view import scorecard_view
 from .service import AuditService, hash_token
 from .settings import Settings
@@ -98,7 +98,7 @@ def _home(
 ) -> HTMLResponse:
     service: AuditService = request.app.state.service
     rubrics = sorted(service.rubrics.values(), key=lambda r: (r.id != DEFAULT_RUBRIC, r.id))
-    values = {"rubric": DEFAULT_RUBRIC, "jurisdiction": "", "text": "", "name": ""}
+    values = {"rubric": DEFAULT_RUBRIC, "jurisdiction": "", "text": "", "name": "", "force": ""}
     values.update(form or {})
     return page(
         "home.html.j2",
@@ -151,7 +151,7 @@ def build_web_router(settings: Settings) -> APIRouter:
             return _home(request, settings, status=400, error=f"The form could not be read: {exc}")
         values = {
             key: str(form.get(key) or "")
-            for key in ("rubric", "jurisdiction", "text", "name")
+            for key in ("rubric", "jurisdiction", "text", "name", "force")
             if not isinstance(form.get(key), UploadFile)
         }
         try:
@@ -165,6 +165,7 @@ def build_web_router(settings: Settings) -> APIRouter:
                 rubric=values.get("rubric") or None,
                 jurisdiction=values.get("jurisdiction") or None,
                 default_name=default,
+                force=truthy(values.get("force")),
             )
         except Problem as problem:
             return _home(request, settings, status=problem.status, error=problem.detail,

@@ -86,6 +86,9 @@ def add_score_parser(commands: Subcommands) -> None:
                        metavar="MB",
                        help=f"memory cap of the process scoring a document (default: "
                        f"{defaults.DEFAULT_MEMORY_MB}, at least {defaults.MIN_MEMORY_MB})")
+    score.add_argument("--force", action="store_true",
+                       help="score a document even if it never mentions license plate "
+                       "readers (otherwise refused with exit 2)")
     score.add_argument("--progress", action="store_true",
                        help="report OCR progress on stderr (default: only on a terminal)")
 
@@ -278,7 +281,8 @@ def _auditor(args: argparse.Namespace) -> Iterator[AuditOne]:
 
         progress = print_progress if show_progress else None
         yield lambda source, name, rubric, state: audit(
-            source, name=name, rubric=rubric, jurisdiction=state, progress=progress
+            source, name=name, rubric=rubric, jurisdiction=state, progress=progress,
+            force=args.force,
         )
         return
     from .worker import AuditJob, AuditPool
@@ -288,7 +292,7 @@ def _auditor(args: argparse.Namespace) -> Iterator[AuditOne]:
     with pool:
         # The worker shares this process's stderr: it prints OCR progress itself.
         yield lambda source, name, rubric, state: pool.run(
-            AuditJob(source, name, rubric, state, progress=show_progress)
+            AuditJob(source, name, rubric, state, progress=show_progress, force=args.force)
         ).scorecard
 
 

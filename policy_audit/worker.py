@@ -70,6 +70,7 @@ class AuditJob:
     jurisdiction: str | None = None
     limits: Limits | None = None
     progress: bool = False  # print OCR progress on the (shared) stderr
+    force: bool = False  # score it even if it never mentions license plate readers
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,15 @@ def run_audit(job: AuditJob) -> AuditResult:
     from .ingest import read_document
     from .ingest.ocr import print_progress
     from .pipeline import audit_text
+    from .relevance import screen
 
     progress = print_progress if job.progress else None
     source = read_document(job.source, name=job.name, limits=job.limits, progress=progress)
-    return AuditResult(source, audit_text(source, job.rubric, jurisdiction=job.jurisdiction))
+    warning = screen(source, force=job.force)
+    card = audit_text(source, job.rubric, jurisdiction=job.jurisdiction)
+    if warning:
+        card.warnings.insert(0, warning)
+    return AuditResult(source, card)
 
 
 Target = Callable[[AuditJob], AuditResult]
