@@ -41,7 +41,8 @@ def test_score_json(policy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(levels) >= 18  # the comprehensive rubric is the default
 
 
-@pytest.mark.parametrize(("fmt", "marker"), [("text", "Overall"), ("markdown", "# ALPR policy"),
+@pytest.mark.parametrize(("fmt", "marker"), [("text", "Overall"),
+                                             ("markdown", "ALPR policy scorecard"),
                                              ("html", "<!doctype html>")])
 def test_score_formats(policy: Path, capsys: pytest.CaptureFixture[str], fmt: str,
                        marker: str) -> None:

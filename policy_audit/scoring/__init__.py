@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..department import agency_name
 from ..models import (
     Conflict,
     CriterionResult,
@@ -128,6 +129,7 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
     return Scorecard(
         document=DocumentInfo(
             name=source.name,
+            agency=agency_name(source.text),
             sha256=source.sha256,
             media_type=source.media_type,
             pages=source.quality.pages,
@@ -136,7 +138,8 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
             garbled=source.quality.garbled,
         ),
         rubric=RubricRef(id=rubric.id, version=rubric.version),
-        overall=Overall(score=overall, grade=rubric.grade(overall)),
+        overall=Overall(score=overall, grade=(grade := rubric.grade(overall)),
+                        meaning=rubric.grade_meaning(grade)),
         facts=Facts(**facts),
         criteria=results,
         loopholes=loopholes,
