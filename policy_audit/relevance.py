@@ -23,7 +23,7 @@ _PLATE = r"(?:licen[cs]e|number|registration|vehicle|tag)?[\s-]*plates?"
 _PHRASES = re.compile(
     r"(?i)\b(?:"
     rf"{_PLATE}[\s-]*(?:readers?|reading|recogni[sz]ing|recogni[sz]ation|recognition"
-    r"|scan(?:s|ners?|ning)?|cameras?|reads|hits|detections?|captures?|images?"
+    r"|scan(?:s|ners?|ning)?|cameras?|reads|hits|detections?|captures?|images?|data"
     r"|numbers?\s+(?:read|scanned|captured))"
     r"|(?:automated|automatic)\s+(?:licen[cs]e|number)\s+plate"
     r"|hot[\s-]?lists?"

@@ -44,6 +44,7 @@ def test_every_sample_policy_is_about_alpr(path: Path) -> None:
         "The hot list is updated daily from the NCIC file.",
         "Officers shall not use the plate readers for personal reasons.",
         "License-plate scans are retained 21 days.",
+        "License plate data shall be purged after 30 days.",
     ],
 )
 def test_one_mention_of_the_technology_is_enough(sentence: str) -> None:

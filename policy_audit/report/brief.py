@@ -180,7 +180,7 @@ def top_asks(card: Scorecard, limit: int = MAX_ASKS) -> list[Ask]:
             level_label=LEVEL_LABELS[result.level],
             points=round(gain, 1),
             finding=finding_sentence(result),
-            ask=_clip(_SENTENCE_END.split(" ".join(advice.split()), maxsplit=1)[0], 260),
+            ask=_clip(_SENTENCE_END.split(" ".join(advice.split()), maxsplit=1)[0], 170),
             model_language=" ".join(model.split()),
         ))
     return asks
