@@ -11,11 +11,13 @@ The public names are imported on first use, so that ``policy-audit --version`` a
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from .defaults import VERSION as __version__
 
+TYPE_CHECKING = False  # not typing's: importing typing would slow ``policy-audit --help``
 if TYPE_CHECKING:
+    from typing import Any
+
     from .errors import PolicyAuditError
     from .models import Level, Scorecard
     from .pipeline import audit

@@ -8,27 +8,28 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
-import textwrap
-import traceback
-from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import defaults
 from .errors import InputError, PolicyAuditError
 
+# Not ``typing.TYPE_CHECKING``: importing typing alone costs a noticeable part of a
+# ``--help``; type checkers treat this name the same way.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
     from .models import Scorecard
     from .rubric import Rubric
 
     # (document, name, rubric, jurisdiction) -> scorecard
     AuditOne = Callable[[Path | bytes, str | None, Rubric, str | None], Scorecard]
 
-# Nothing above imports pydantic, spaCy or the API: ``--version`` and every ``--help`` are
-# answered from argparse alone. Commands import what they need when they run.
+# Nothing above imports pydantic, spaCy or the API (nor json, textwrap, traceback or
+# typing): ``--version`` and every ``--help`` are answered from argparse alone. Commands
+# import what they need when they run.
 
 EXIT_BELOW_THRESHOLD = 1
 EXIT_INTERNAL = 70
@@ -199,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as error:  # a bug: say so plainly, and keep the traceback for --debug
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         _error(f"internal error: {type(error).__name__}: {error} (please report it; run with "
                "--debug for the traceback)", kind="")
@@ -230,6 +233,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    import json
+
     from .models import Scorecard
 
     print(json.dumps(Scorecard.model_json_schema(), indent=2))
@@ -358,6 +363,8 @@ def _write(target: Path, output: str) -> None:
 
 
 def _rubric(args: argparse.Namespace) -> int:
+    import textwrap
+
     from .rubric import load_rubric
 
     rubric = load_rubric(args.rubric)
