@@ -5,6 +5,7 @@ would fix it, in the policy's own section order, ready to paste into a letter to
 from __future__ import annotations
 
 from ..models import CriterionResult, Level, Scorecard
+from .brief import legal_requirement
 from .common import LEVEL_LABELS, split_recommendation
 from .markdown import escape
 
@@ -18,9 +19,10 @@ def _position(result: CriterionResult) -> float:
 def render(card: Scorecard) -> str:
     below = sorted((c for c in card.criteria if c.level is not Level.STRONG), key=_position)
     out = [
-        f"# Requested amendments: {escape(card.document.name)}",
+        f"# Requested amendments: {escape(card.document.agency or card.document.name)}",
         "",
-        f"Scored with the `{card.rubric.id}` rubric {card.rubric.version}: "
+        f"Policy: {escape(card.document.name)}. Scored with the `{card.rubric.id}` rubric "
+        f"{card.rubric.version}: "
         f"{card.overall.score:g}/100 (grade {card.overall.grade}). "
         f"{len(below)} of {len(card.criteria)} criteria fall short of strong. "
         "They are listed in the order the policy deals with them; safeguards the policy "
@@ -30,7 +32,9 @@ def render(card: Scorecard) -> str:
     violations = [f for f in card.legal_findings if f.status == "violates"]
     if violations:
         out += [f"## State law ({card.jurisdiction})", ""]
-        out += [f"- {escape(f.message)}" for f in violations]
+        out += [f"- **{escape(f.statute)}**: {escape(legal_requirement(f))}"
+                + (f" The policy says: “{escape(f.evidence[0].text)}”" if f.evidence else "")
+                for f in violations]
         out.append("")
     if not below:
         out += ["The policy meets every criterion of this rubric. No amendments are requested."]

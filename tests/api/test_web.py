@@ -243,7 +243,7 @@ def test_amendments_download(client):
     assert response.headers["content-disposition"] == (
         'attachment; filename="Draft-A-amendments.md"'
     )
-    assert response.text.startswith("# Requested amendments: Draft A.txt")
+    assert response.text.startswith("# Requested amendments: Riverbend Police Department")
 
 
 def test_only_the_creating_browser_sees_and_uses_delete(make_client):
