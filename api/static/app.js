@@ -92,7 +92,6 @@ function setUpEvidence() {
 
   const links = Array.from(document.querySelectorAll("a.quote"));
   links.forEach((link) => {
-    link.id = link.id || `q-${link.dataset.start}-${link.dataset.end}-link`;
     link.href = `#q-${link.dataset.start}-${link.dataset.end}`;
   });
 
