@@ -560,6 +560,7 @@ def _rubric_detail(rubric: Any) -> dict[str, Any]:
     detail = _rubric_summary(rubric)
     del detail["links"]
     detail["grades"] = rubric.grades
+    detail["grade_meanings"] = {grade: rubric.grade_meaning(grade) for grade in rubric.grades}
     detail["criteria"] = [
         c.model_dump(mode="json", include=_CRITERION_FIELDS) for c in rubric.criteria
     ]
