@@ -33,6 +33,7 @@ def render(card: Scorecard) -> str:
            _clip(" · ".join(a for a in about if a), WIDTH)]
     out += _wrap(f"Overall {card.overall.score:g}/100  grade {brief.grade}"
                  + (f": {brief.meaning}" if brief.meaning else ""))
+    out += [line for note in brief.grade_notes for line in _wrap(note)]
     out.append(f"Plate data on drivers not suspected of anything is kept: {brief.retention}")
     out += [line for w in brief.warnings for line in _wrap(w, "WARNING: ")]
     if brief.asks:
