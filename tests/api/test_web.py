@@ -142,6 +142,10 @@ def test_pasted_text_is_scored_under_its_name(client):
     assert page.css_first("h1").text(strip=True) == "Draft 3"  # no agency: the name
 
 
+def render_html_report(client, page_url: str) -> str:
+    return client.get(f"/api/v1{page_url}/report.html").text
+
+
 def test_the_brief_comes_first_in_plain_words(client):
     text = ("Riverbend Police Department\nPolicy 9: License Plate Readers\n"
             "9.1 RETENTION\nALPR data may be kept as long as necessary.\n"
@@ -170,6 +174,11 @@ def test_the_brief_comes_first_in_plain_words(client):
     assert cards and all(card.css_first("details").attributes.get("open") is None
                          for card in cards)
     assert all(card.css_first(".finding").text(strip=True) for card in cards)
+    # One stylesheet for the page and the standalone report, served from this server.
+    assert '<link rel="stylesheet" href="/assets/scorecard.css">' in html
+    css = client.get("/assets/scorecard.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert "@media print" in css.text and css.text in render_html_report(client, page_url)
     # The filter keeps weak and missing only.
     gaps = HTMLParser(client.get(page_url + "?show=gaps").text).css("article.card .badge")
     assert gaps and {b.text(strip=True) for b in gaps} <= {"Weak", "Missing"}
