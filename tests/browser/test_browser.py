@@ -367,6 +367,7 @@ def test_the_brief_fills_the_first_screen_and_cards_are_collapsed(desktop, serve
     assert max(heights) < 160, heights
     page_height = desktop.evaluate("() => document.documentElement.scrollHeight")
     assert page_height < 6000, page_height  # the issue saw 27,000 px for a policy this size
+    assert _accessibility_problems(desktop) == []
 
 
 def _pdf_pages_text(pdf: bytes) -> list[str]:
