@@ -133,7 +133,9 @@ def test_schema_and_rubric_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.startswith("comprehensive ") and "retention" in out and "audit_trail" in out
     assert main(["rubric", "--format", "markdown"]) == 0
-    assert "Model language:" in capsys.readouterr().out
+    markdown = capsys.readouterr().out
+    assert "Model language:" in markdown
+    assert "## Grades" in markdown and "- **A** from 90: Close to the model language" in markdown
 
 
 def test_module_entry_point_and_version() -> None:
