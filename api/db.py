@@ -23,7 +23,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # JSONB on PostgreSQL (queryable, compact), JSON text elsewhere.
@@ -53,11 +53,15 @@ class Audit(Base):
     media_type: Mapped[str] = mapped_column(String(128))
     rubric_id: Mapped[str] = mapped_column(String(128))
     rubric_version: Mapped[str] = mapped_column(String(32))
+    # The rubric's identity when this was scored: a different digest means re-score.
+    rubric_digest: Mapped[str] = mapped_column(String(64), default="")
     # "" when no state-law check was asked for, so that the unique constraint holds
     # (NULLs never collide in a unique index).
     jurisdiction: Mapped[str] = mapped_column(String(16), default="")
     scorecard: Mapped[dict[str, Any]] = mapped_column(JSONType)
     extracted_text: Mapped[str] = mapped_column(Text)
+    # The page map of the extracted text (PageSpan dicts), so a re-score keeps page numbers.
+    pages: Mapped[list[dict[str, int]] | None] = mapped_column(JSONType, nullable=True)
     delete_token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -92,7 +96,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker:
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 

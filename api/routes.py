@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.datastructures import FormData, UploadFile
 
 from policy_audit.errors import PolicyAuditError
@@ -37,6 +37,16 @@ class DocumentIn(BaseModel):
 
     text: str = Field(description="The policy's text.")
     name: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("text")
+    @classmethod
+    def _unicode(cls, text: str) -> str:
+        # JSON may escape half a surrogate pair ("\ud800"): not a character, not encodable.
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("contains an unpaired surrogate (\\ud800-\\udfff)") from None
+        return text
 
 
 _FORCE_HELP = ("Score the document even if it never mentions license plate readers "
@@ -87,7 +97,8 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
             return [walk(value) for value in node]
         return node
 
-    return walk(schema)
+    inlined: dict[str, Any] = walk(schema)
+    return inlined
 
 
 _FORM_OPTIONS = {
@@ -162,11 +173,13 @@ async def scoring(request: Request, func: Callable[..., T], *args: Any, **kwargs
 
 
 def service_of(request: Request) -> AuditService:
-    return request.app.state.service
+    service: AuditService = request.app.state.service
+    return service
 
 
 def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 # request parsing -------------------------------------------------------------------
@@ -238,9 +251,35 @@ def _query(request: Request, key: str) -> str | None:
     return request.query_params.get(key)
 
 
+_QUERY_KEYS = frozenset({"rubric", "jurisdiction", "force"})
+_TRUE = frozenset({"1", "true", "on", "yes"})
+_FALSE = frozenset({"", "0", "false", "off", "no"})
+
+
 def truthy(value: str | None) -> bool:
-    """A form checkbox ("on") or a query flag ("true", "1", "yes")."""
-    return (value or "").strip().lower() in {"1", "true", "on", "yes"}
+    """A form checkbox ("on") or a flag ("true", "1", "yes"; "false", "0", "no" or nothing
+    for false). Anything else is refused (422), never silently read as false."""
+    word = (value or "").strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise Problem(422, f"'force' must be true or false, not {value!r}.", code="invalid-request")
+
+
+def _check_query(request: Request, service: AuditService) -> None:
+    """Unknown query parameters, and an unknown rubric or state in the query, are refused
+    (422) even when the body names good ones: like an unknown JSON key, a value the client
+    sent is never silently ignored."""
+    unknown = sorted(set(request.query_params) - _QUERY_KEYS)
+    if unknown:
+        raise Problem(
+            422,
+            f"Unknown query parameter {unknown[0]!r}; this endpoint takes only 'rubric', "
+            "'jurisdiction' and 'force'.",
+            code="invalid-request",
+        )
+    service.check_request(_query(request, "rubric"), _query(request, "jurisdiction"))
 
 
 # routes ----------------------------------------------------------------------------
@@ -266,6 +305,7 @@ def build_router(settings: Settings) -> APIRouter:
     )
     async def create_audit(request: Request) -> Response:
         service = service_of(request)
+        _check_query(request, service)
         media_type = _media_type(request)
         if media_type == "multipart/form-data":
             form = await _form(request, settings, max_files=1)
@@ -322,6 +362,7 @@ def build_router(settings: Settings) -> APIRouter:
     )
     async def create_batch(request: Request) -> Response:
         service = service_of(request)
+        _check_query(request, service)
         media_type = _media_type(request)
         items: list[tuple[str | None, bytes | Problem, str]] = []
         limit = settings.max_batch_items
@@ -522,12 +563,8 @@ def _batch_item(
 
 
 def _render(audit: Audit, fmt: str) -> str:
-    try:
-        from policy_audit.report import render
-    except ImportError:
-        raise Problem(
-            501, "Reports are not available in this installation yet.", code="not-implemented"
-        ) from None
+    from policy_audit.report import render
+
     card = Scorecard.model_validate(audit.scorecard)
     return render(card, fmt)
 

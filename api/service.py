@@ -17,9 +17,10 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from policy_audit.jurisdiction import load_jurisdiction
+from policy_audit.models import PageSpan, SourceText
 from policy_audit.rubric import DEFAULT_RUBRIC, Rubric, list_rubrics
 from policy_audit.worker import AuditJob, AuditPool
 
@@ -70,7 +71,7 @@ class AuditService:
         from the settings, and ``dispose`` stops it."""
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url)
-        self.sessions: sessionmaker = make_sessionmaker(self.engine)
+        self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         self._owns_pool = pool is None
         self.pool = pool if pool is not None else make_pool(settings)
 
@@ -138,7 +139,7 @@ class AuditService:
         sha256 = hashlib.sha256(data).hexdigest()
         existing = self.find(sha256, loaded, state)
         if existing is not None:
-            return Saved(existing, created=False)
+            return Saved(self.fresh(existing, data), created=False)
 
         # The shipped rubric goes by id: each worker loads (and caches) it once.
         job = AuditJob(data, name, loaded.id, state or None, self.settings.limits, force=force)
@@ -152,9 +153,11 @@ class AuditService:
             media_type=source.media_type,
             rubric_id=loaded.id,
             rubric_version=loaded.version,
+            rubric_digest=loaded.digest,
             jurisdiction=state,
             scorecard=card.model_dump(mode="json"),
             extracted_text=source.text,
+            pages=[span.model_dump() for span in source.pages],
             delete_token_hash=hash_token(token),
         )
         with self.sessions() as session:
@@ -171,12 +174,13 @@ class AuditService:
         return Saved(audit, created=True, delete_token=token)
 
     def find(self, sha256: str, rubric: Rubric, jurisdiction: str = "") -> Audit | None:
+        """The saved audit of this document under this rubric and state: the one scored
+        with the rubric's current version first, else an older one (to be re-scored)."""
         query = select(Audit).where(
             Audit.sha256 == sha256,
             Audit.rubric_id == rubric.id,
-            Audit.rubric_version == rubric.version,
             Audit.jurisdiction == jurisdiction,
-        )
+        ).order_by((Audit.rubric_version == rubric.version).desc(), Audit.created_at.desc())
         with self.sessions() as session:
             return session.scalars(query).first()
 
@@ -185,7 +189,37 @@ class AuditService:
             audit = session.get(Audit, audit_id) if len(audit_id) <= 64 else None
         if audit is None:
             raise Problem(404, f"No audit with id {audit_id!r}.", code="not-found")
-        return audit
+        return self.fresh(audit)
+
+    def fresh(self, audit: Audit, data: bytes | None = None) -> Audit:
+        """The audit as the current rubric scores it. When the rubric's files changed since
+        it was scored (another digest), it is re-scored in place (same id, same delete
+        token): from the uploaded bytes when a client sends the document again, else from
+        the stored text and page map. A rubric the service no longer ships leaves it as is."""
+        rubric = self.rubrics.get(audit.rubric_id)
+        if rubric is None or audit.rubric_digest == rubric.digest:
+            return audit
+        stored = SourceText(name=audit.name, media_type=audit.media_type, sha256=audit.sha256,
+                            text=audit.extracted_text,
+                            pages=[PageSpan(**span) for span in audit.pages or []])
+        job = AuditJob(data if data is not None else stored, audit.name, rubric,
+                       audit.jurisdiction or None, self.settings.limits)
+        result = self.pool.run(job)
+        with self.sessions() as session:
+            row = session.get(Audit, audit.id)
+            if row is None:  # deleted meanwhile
+                raise Problem(404, f"No audit with id {audit.id!r}.", code="not-found")
+            row.scorecard = result.scorecard.model_dump(mode="json")
+            # rubric_version stays as first stored: it is part of the dedupe key, and the
+            # scorecard itself names the version and digest it was scored with.
+            row.rubric_digest = rubric.digest
+            row.extracted_text = result.source.text
+            row.pages = [span.model_dump() for span in result.source.pages]
+            session.commit()
+            session.refresh(row)
+            session.expunge(row)
+        log.info("re-scored audit %s under %s %s", audit.id, rubric.id, rubric.digest[:12])
+        return row
 
     def delete(self, audit_id: str, authorization: str | None) -> None:
         audit = self.get(audit_id)

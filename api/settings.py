@@ -12,6 +12,7 @@
 | POLICY_AUDIT_WORKERS                  | number of cores (audit processes) |
 | POLICY_AUDIT_DEADLINE_SECONDS         | 60   (whole audit of one document) |
 | POLICY_AUDIT_WORKER_MEMORY_MB         | 1024 (memory cap of one audit process) |
+| POLICY_AUDIT_TRUSTED_ORIGINS          | (none) origins the web forms accept besides their own |
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ class Settings(BaseModel):
     workers: int = Field(default_factory=default_size, gt=0)
     deadline_seconds: float = Field(default=DEFAULT_DEADLINE, gt=0)
     worker_memory_mb: int = Field(default=DEFAULT_MEMORY_MB, ge=256)
+    # Origins (https://audit.example.org) the web forms accept posts from besides the one
+    # the request was addressed to: for a proxy that rewrites Host (api.security).
+    trusted_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +77,9 @@ class Settings(BaseModel):
         for var, field in plain.items():
             if env.get(var):
                 values[field] = float(env[var]) if field in seconds else int(env[var])
+        origins = env.get("POLICY_AUDIT_TRUSTED_ORIGINS", "")
+        if origins.strip():
+            values["trusted_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
         return cls(**values)
 
     @property

@@ -36,6 +36,7 @@ from policy_audit.rubric import DEFAULT_RUBRIC
 from .problems import Problem
 from .routes import markdown_response, read_upload, scoring, truthy
 from .scorecard_view import scorecard_view
+from .security import check_same_origin
 from .service import AuditService, hash_token
 from .settings import Settings
 
@@ -52,7 +53,9 @@ PAGE_HEADERS = {
     "Content-Security-Policy": PAGE_CSP,
     "X-Content-Type-Options": "nosniff",
     # Audit URLs are capabilities: never send them to the sites the citations link to.
-    "Referrer-Policy": "no-referrer",
+    # (same-origin rather than no-referrer: with no-referrer, browsers send "Origin: null"
+    # on our own form posts, and api.security checks Origin against forgery.)
+    "Referrer-Policy": "same-origin",
 }
 
 
@@ -154,6 +157,7 @@ def build_web_router(settings: Settings) -> APIRouter:
     @router.post("/audits", max_body_size=form_body)
     async def submit(request: Request) -> Response:
         service: AuditService = request.app.state.service
+        check_same_origin(request, settings.trusted_origins)  # before reading the body
         try:
             form = await request.form(
                 max_files=1, max_fields=10, max_part_size=settings.max_upload_bytes + 1
@@ -250,6 +254,7 @@ def build_web_router(settings: Settings) -> APIRouter:
     @router.post("/audits/{audit_id}/delete")
     def delete(audit_id: str, request: Request) -> Response:
         service: AuditService = request.app.state.service
+        check_same_origin(request, settings.trusted_origins)
         token = _delete_token(request)
         if not token:
             return error_page(

@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import defaults
-from .errors import InputError, PolicyAuditError
+from . import __version__, defaults
+from .errors import InputError, PolicyAuditError, RubricError
 
 # Not ``typing.TYPE_CHECKING``: importing typing alone costs a noticeable part of a
 # ``--help``; type checkers treat this name the same way.
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
     from .models import Scorecard
     from .rubric import Rubric
+
+    # What ``add_subparsers`` returns: each subcommand's parser function adds to it.
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
     # (document, name, rubric, jurisdiction) -> scorecard
     AuditOne = Callable[[Path | bytes, str | None, Rubric, str | None], Scorecard]
@@ -38,7 +41,6 @@ _SUFFIXES = {
     "json": ".json", "markdown": ".md", "text": ".txt", "html": ".html", "amendments": ".md",
 }
 
-Subcommands = argparse._SubParsersAction  # the object ``add_subparsers`` returns
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score an ALPR usage and privacy policy, clause by clause, with evidence.",
     )
     parser.add_argument("--version", action="version",
-                        version=f"policy-audit {defaults.VERSION}")
+                        version=f"policy-audit {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in SUBCOMMANDS:
@@ -118,6 +120,12 @@ def add_rubric_parser(commands: Subcommands) -> None:
     rubric.add_argument("--format", "-f", choices=defaults.RUBRIC_FORMATS, default="text",
                         help="text: the criteria and their questions; json: the rubric as "
                         "data; markdown: the whole rubric as documentation (default: text)")
+    rubric.add_argument("--check", action="store_true",
+                        help="score the rubric's own examples and near misses; exit 3 if "
+                        "any does not earn its level")
+    rubric.add_argument("--cues", action="store_true",
+                        help="list the cues state files may name (detectors, elements, "
+                        "loopholes) and the recipient kinds, with their meanings")
 
 
 def add_serve_parser(commands: Subcommands) -> None:
@@ -260,7 +268,7 @@ def _score(args: argparse.Namespace) -> int:
         cards: list[Scorecard] = []
         for name, target in zip(args.files, targets, strict=True):
             if name == "-":
-                card = audit_one(sys.stdin.buffer.read(), "stdin", rubric, args.jurisdiction)
+                card = audit_one(read_stdin(), "stdin", rubric, args.jurisdiction)
             else:
                 card = audit_one(Path(name), None, rubric, args.jurisdiction)
             cards.append(card)
@@ -273,6 +281,30 @@ def _score(args: argparse.Namespace) -> int:
         if below:
             return EXIT_BELOW_THRESHOLD
     return 0
+
+
+def read_stdin(limit: int | None = None) -> bytes:
+    """Standard input, up to the file-size limit: a bounded read, so an endless or huge
+    stream is refused after ``limit + 1`` bytes instead of filling memory first."""
+    from .errors import TooLargeError
+    from .ingest.limits import Limits, megabytes
+
+    limit = Limits().max_bytes if limit is None else limit
+    stream = sys.stdin.buffer
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise TooLargeError(
+            f"stdin: the document on standard input is larger than the limit of "
+            f"{megabytes(limit)}"
+        )
+    return b"".join(chunks)
 
 
 @contextlib.contextmanager
@@ -367,32 +399,53 @@ def _rubric(args: argparse.Namespace) -> int:
 
     from .rubric import load_rubric
 
+    if args.cues:
+        return _cues(args.format)
     rubric = load_rubric(args.rubric)
+    if args.check:
+        return _check_rubric(rubric)
     if args.format == "json":
         print(rubric.model_dump_json(indent=2))
         return 0
     if args.format == "markdown":
-        lines = [f"# {rubric.title} (`{rubric.id}` {rubric.version})", "", rubric.description, ""]
-        lines += ["## Grades", ""]
-        bands = sorted(rubric.grades.items(), key=lambda band: -band[1])
-        lines += [f"- **{grade}** from {floor:g}: {rubric.grade_meaning(grade)}"
-                  for grade, floor in bands]
-        lines.append("")
-        for c in rubric.criteria:
-            lines += [f"## {c.title} (`{c.id}`, weight {c.weight:g})", "", f"*{c.question}*", ""]
-            lines += [f"- **{level.value}** ({spec.score:g}): {spec.meaning}"
-                      for level, spec in c.levels.items()]
-            lines += ["", f"Why it matters: {c.why.strip()}", "",
-                      f"Model language: {c.model_language.strip()}", ""]
-            lines += [f"- {cit.title}, {cit.source}" + (f" <{cit.url}>" if cit.url else "")
-                      for cit in c.citations]
-            lines.append("")
-        print("\n".join(lines).rstrip())
+        from .rubric_docs import rubric_markdown
+
+        print(rubric_markdown(rubric), end="")
         return 0
     print(f"{rubric.id} {rubric.version}: {rubric.title}")
     for c in rubric.criteria:
         print(f"\n  {c.id} (weight {c.weight:g}): {c.title}")
         print(textwrap.fill(c.question, 96, initial_indent="    ", subsequent_indent="    "))
+    return 0
+
+
+def _check_rubric(rubric: Rubric) -> int:
+    from .rubric_check import problems
+
+    found = problems(rubric)
+    for problem in found:
+        _error(problem, kind="")
+    cases = sum(len(c.examples) + len(c.near_misses) for c in rubric.criteria)
+    print(f"{rubric.id} {rubric.version}: {cases - len(found)} of {cases} examples and near "
+          "misses score as the rubric says")
+    return RubricError.exit_code if found else 0
+
+
+def _cues(fmt: str) -> int:
+    import json
+
+    from .cues import RECIPIENT_KINDS
+    from .jurisdiction import cue_vocabulary
+
+    cues = cue_vocabulary()
+    if fmt == "json":
+        print(json.dumps({"cues": cues, "recipient_kinds": RECIPIENT_KINDS}, indent=2))
+        return 0
+    bullet = "- `{}`: {}" if fmt == "markdown" else "  {:<44} {}"
+    print("Cues (name them in violated_by, satisfied_by, falls_short_by, reasons):")
+    print("\n".join(bullet.format(cue, meaning) for cue, meaning in sorted(cues.items())))
+    print("\nRecipient kinds (cue[kind+kind]: the clause must name them all):")
+    print("\n".join(bullet.format(kind, meaning) for kind, meaning in RECIPIENT_KINDS.items()))
     return 0
 
 

@@ -6,8 +6,6 @@ Deliberately free of imports from the rest of the package (no pydantic, no spaCy
 
 from __future__ import annotations
 
-VERSION = "0.1.0"
-
 BUILTIN_RUBRICS: tuple[str, ...] = ("comprehensive", "core")
 DEFAULT_RUBRIC = "comprehensive"
 

@@ -12,14 +12,16 @@ import bisect
 import functools
 import re
 import tomllib
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from spacy.tokens import Doc
 
 from .errors import RubricError
-from .models import Evidence, LoopholeFound, SourceText
+from .models import ClauseReading, Evidence, LoopholeFound, SourceText
 from .rubric import IDENT, rubric_root
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 class Loophole(BaseModel):
@@ -70,8 +72,11 @@ def find_loopholes(doc: Doc, source: SourceText) -> list[LoopholeFound]:
             if text.endswith("?"):
                 continue  # a question ("Can other agencies see our data?") is not a rule
             start = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
-            quotes.append(Evidence(text=text, start=start, end=start + len(text),
-                                   page=source.page_at(start), rule=f"loophole.{loophole.id}"))
+            cue = f"loophole.{loophole.id}"
+            quotes.append(Evidence(
+                text=text, start=start, end=start + len(text), page=source.page_at(start),
+                rule=cue, reading=ClauseReading(detector="loopholes", cues=[cue], modality="none"),
+            ))  # fmt: skip
         if quotes:
             found.append(LoopholeFound(
                 id=loophole.id, title=loophole.title, criterion=loophole.criterion,

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"  # 1.1 added jurisdiction, legal_findings and loopholes
+SCHEMA_VERSION = "1.2"  # 1.2 added evidence.reading and criteria[].decision (see CHANGELOG)
 
 
 class Level(StrEnum):
@@ -98,6 +98,16 @@ class Recipient(BaseModel):
     end: int
 
 
+class ExceptionRead(BaseModel):
+    """An exception that qualifies a clause, and whether it can swallow the rule."""
+
+    text: str
+    kind: str = Field(description="judicial | law | approval | evidence | statute | other")
+    breadth: Literal["narrow", "broad"] = Field(
+        description="narrow: a judicial warrant or order, a specific case, a named statute; "
+        "broad: 'as required by law', an approval, anything else: it can swallow the rule.")
+
+
 class Finding(BaseModel):
     """One clause read for one topic: what it says, how firmly, and with what exceptions."""
 
@@ -112,12 +122,31 @@ class Finding(BaseModel):
     modality: str = "none"  # "mandatory" | "discretionary" | "fact" | "none"
     negated: bool = False
     exceptions: list[str] = Field(default_factory=list)
+    exception_reads: list[ExceptionRead] = Field(default_factory=list)  # the same, classified
+    reading_rule: str | None = None  # the reading rule that decided modality (detect/clause.py)
     durations: list[Duration] = Field(default_factory=list)
     recipients: list[Recipient] = Field(default_factory=list)
     cues: list[str] = Field(default_factory=list)  # names of the rules that matched
 
 
 # --------------------------------------------------------------------------- score
+
+
+class ClauseReading(BaseModel):
+    """How the engine read one quoted clause: the structured reason behind the quote."""
+
+    detector: str = Field(description="What read it: a core detector (retention, sharing, "
+                          "immigration, reporting), an element criterion's id, or a state.")
+    cues: list[str] = Field(description="Every rule that marked the clause "
+                            "(`policy-audit rubric --cues` explains each).")
+    modality: str = Field(description="mandatory | discretionary | fact | none")
+    negated: bool = False
+    reading_rule: str | None = Field(
+        default=None, description="Which reading rule decided the modality: modal-before, "
+        "modal-after, coordinated, may-only, lead-in, fact.")
+    exceptions: list[ExceptionRead] = Field(default_factory=list)
+    days: list[int] = Field(default_factory=list, description="Periods read, in days.")
+    recipients: list[str] = Field(default_factory=list, description="Recipient kinds named.")
 
 
 class Evidence(BaseModel):
@@ -129,6 +158,7 @@ class Evidence(BaseModel):
     page: int | None = None
     section: str | None = None
     rule: str | None = None  # the rule that read this clause
+    reading: ClauseReading | None = None
 
 
 class Conflict(BaseModel):
@@ -137,6 +167,30 @@ class Conflict(BaseModel):
     description: str
     stronger: Evidence
     weaker: Evidence
+
+
+ElementStatus = Literal["firm", "qualified", "soft", "absent"]
+
+
+class ElementCheck(BaseModel):
+    """One element of an element criterion, and how the policy states it."""
+
+    id: str
+    label: str
+    status: ElementStatus = Field(
+        description="firm: binding language; qualified: only under an approval exception; "
+        "soft: should/may; absent: not stated.")
+
+
+class Decision(BaseModel):
+    """Why a criterion got its level, as data: the scorer, the level rule that fired, and
+    for element criteria each element's status and the loopholes that decided."""
+
+    scorer: str
+    rule: str
+    elements: list[ElementCheck] = Field(default_factory=list)
+    loopholes: list[str] = Field(default_factory=list)
+    conflicts: int = Field(default=0, description="Clauses that pulled the other way.")
 
 
 class CriterionResult(BaseModel):
@@ -150,6 +204,7 @@ class CriterionResult(BaseModel):
     recommendation: str
     rule: str | None = None  # id of the level rule that decided
     conflicts: list[Conflict] = Field(default_factory=list)
+    decision: Decision | None = None
 
 
 class DocumentInfo(BaseModel):
@@ -168,6 +223,7 @@ class DocumentInfo(BaseModel):
 class RubricRef(BaseModel):
     id: str
     version: str
+    digest: str = Field(default="", description="sha256 of the rubric's files: its identity.")
 
 
 class Overall(BaseModel):

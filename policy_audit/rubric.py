@@ -10,10 +10,11 @@ raises ``RubricError`` naming the file and the fix.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -25,9 +26,11 @@ from pydantic import (
     model_validator,
 )
 
-from .defaults import BUILTIN_RUBRICS, DEFAULT_RUBRIC
+from .defaults import BUILTIN_RUBRICS as BUILTIN_RUBRICS
+from .defaults import DEFAULT_RUBRIC as DEFAULT_RUBRIC
 from .errors import RubricError
 from .models import Level
+from .registry import scorer_names
 
 IDENT = r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$"
 
@@ -51,6 +54,10 @@ class LevelSpec(_Strict):
     recommendation: str | None = Field(
         default=None, description="What to change, from this level, to reach strong."
     )
+    max_days: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="Scorer 'retention': the longest mandatory retention period, "
+        "in days, that still earns this level (strong and partial set one).",
+    )
 
 
 class Example(_Strict):
@@ -60,6 +67,21 @@ class Example(_Strict):
     level: Level
     retention_days: int | None = None
     note: str | None = None
+
+
+@functools.lru_cache(maxsize=1024)
+def compiled(pattern: str) -> re.Pattern[str]:
+    """A rubric pattern, compiled once; rubric patterns match case-insensitively."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
+class NearMiss(_Strict):
+    """Wording close to a level that must score below it (tested), so a loosened pattern
+    that starts rewarding it fails the build."""
+
+    text: str = Field(min_length=3)
+    below: Level = Level.STRONG
+    why: str = Field(min_length=10, description="What keeps it below the level.")
 
 
 def _compiles(pattern: str) -> str:
@@ -139,6 +161,7 @@ class Criterion(_Strict):
     levels: dict[Level, LevelSpec]
     citations: list[Citation] = Field(min_length=1)
     examples: list[Example] = Field(default_factory=list)
+    near_misses: list[NearMiss] = Field(default_factory=list)
     core: bool = False
     detect: DetectSpec | None = None
 
@@ -148,6 +171,37 @@ class Criterion(_Strict):
             raise ValueError("scorer 'elements' needs a [detect] table with triggers and elements")
         if self.scorer != "elements" and self.detect is not None:
             raise ValueError("a [detect] table is only read by scorer 'elements'; remove it")
+        return self
+
+    @model_validator(mode="after")
+    def _examples_for_every_level(self) -> Criterion:
+        """A criterion is checked like code: an example that must earn each level, and a
+        near miss that must stay below strong (tests score them all)."""
+        shown = {example.level for example in self.examples}
+        absent = [level.value for level in Level if level not in shown]
+        if absent:
+            raise ValueError(f"add an [[examples]] entry with level = {absent[0]!r}: every "
+                             "level needs an example text that must earn it")
+        if not any(miss.below is Level.STRONG for miss in self.near_misses):
+            raise ValueError('add a [[near_misses]] entry (text, below = "strong", why): '
+                             "wording close to strong that must not reach it")
+        return self
+
+    @model_validator(mode="after")
+    def _retention_bands(self) -> Criterion:
+        banded = {level: spec.max_days for level, spec in self.levels.items()
+                  if spec.max_days is not None}
+        if self.scorer != "retention":
+            if banded:
+                raise ValueError("max_days is only read by scorer 'retention'; remove it")
+            return self
+        strong, partial = banded.get(Level.STRONG), banded.get(Level.PARTIAL)
+        if strong is None or partial is None or set(banded) != {Level.STRONG, Level.PARTIAL}:
+            raise ValueError("scorer 'retention' needs max_days in [levels.strong] and "
+                             "[levels.partial] (and nowhere else): the retention bands")
+        if strong >= partial:
+            raise ValueError("levels.strong.max_days must be smaller than "
+                             "levels.partial.max_days")
         return self
 
     @field_validator("levels")
@@ -175,6 +229,9 @@ class Rubric(_Strict):
         description="What each grade tells a reader, in a sentence (shown next to the grade).",
     )
     criteria: tuple[Criterion, ...]
+    digest: str = Field(
+        default="", description="sha256 of the rubric's files (manifest, criteria, loopholes): "
+        "its identity. A saved audit scored under another digest is re-scored.")
 
     @model_validator(mode="after")
     def _unique_and_graded(self) -> Rubric:
@@ -183,6 +240,14 @@ class Rubric(_Strict):
             if criterion.id in seen:
                 raise ValueError(f"criterion id {criterion.id!r} appears twice: ids must be unique")
             seen.add(criterion.id)
+        owner: dict[str, str] = {}
+        for criterion in self.criteria:
+            for element in criterion.detect.elements if criterion.detect else []:
+                if element.id in owner:
+                    raise ValueError(
+                        f"element id {element.id!r} is used by both {owner[element.id]!r} and "
+                        f"{criterion.id!r}: element ids name cues and must be unique in a rubric")
+                owner[element.id] = criterion.id
         if 0.0 not in self.grades.values():
             raise ValueError("grades need a band starting at 0 (e.g. F = 0)")
         unknown = sorted(set(self.grade_meanings) - set(self.grades))
@@ -230,7 +295,7 @@ def rubric_root() -> Path:
     return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "rubric"
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -260,12 +325,22 @@ def load_criterion(path: Path) -> Criterion:
         raise _explain(path, exc) from None
     if criterion.id != path.stem:
         raise RubricError(f"{path}: id {criterion.id!r} must match the file name {path.stem!r}")
-    from .scoring import SCORERS  # late import: scoring depends on models only
-
-    if criterion.scorer not in SCORERS:
-        known = ", ".join(sorted(SCORERS))
+    known_scorers = scorer_names()
+    if criterion.scorer not in known_scorers:
+        known = ", ".join(known_scorers)
         raise RubricError(f"{path}: unknown scorer {criterion.scorer!r}; use one of: {known}")
     return criterion
+
+
+def files_digest(paths: list[Path]) -> str:
+    """One hash over the files that decide a scorecard, in order (a missing file counts as
+    empty), so any edit to any of them changes the rubric's identity."""
+    digest = hashlib.sha256()
+    for path in paths:
+        data = path.read_bytes() if path.is_file() else b""
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def load_rubric_dir(folder: Path) -> Rubric:
@@ -296,6 +371,8 @@ def load_rubric_dir(folder: Path) -> Rubric:
     criteria = tuple(load_criterion(available[cid]) for cid in wanted)
     fields = manifest.model_dump(exclude={"criteria_dir", "criteria", "grades",
                                           "grade_meanings"})
+    fields["digest"] = files_digest(
+        [manifest_path, *(available[cid] for cid in wanted), rubric_root() / "loopholes.toml"])
     if manifest.grades is not None:
         fields["grades"] = manifest.grades
     if manifest.grade_meanings is not None:

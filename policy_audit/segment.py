@@ -17,6 +17,7 @@ import numpy
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from .fields import Field, fields_of
@@ -126,7 +127,7 @@ def structure_component(doc: Doc) -> Doc:
         dtype=numpy.int64, count=len(doc),
     ).astype(numpy.uint64).reshape(-1, 1)  # spaCy stores -1 ("not a start") as uint64
     if len(doc):
-        doc.from_array([SENT_START], flags)
+        doc.from_array([SENT_START], flags)  # type: ignore[arg-type]  # spaCy's stub: Ints2d
     doc.user_data["policy_audit_lines"] = lines
     doc.user_data["policy_audit_fields"] = fields_of(lines)
     sections: list[Span] = []
@@ -151,14 +152,22 @@ def get_nlp() -> Language:
     return nlp
 
 
+def tokenizer_of(nlp: Language) -> Tokenizer:
+    """The pipeline's tokenizer, typed (spaCy declares it as any callable)."""
+    tokenizer: Tokenizer = nlp.tokenizer
+    return tokenizer
+
+
 def make_doc(text: str) -> Doc:
     return get_nlp()(text)
 
 
 def lines_of(doc: Doc) -> list[Line]:
-    return doc.user_data["policy_audit_lines"]
+    lines: list[Line] = doc.user_data["policy_audit_lines"]
+    return lines
 
 
 def fields_in(doc: Doc) -> list[Field]:
     """The document's label/value fields (see ``policy_audit.fields``)."""
-    return doc.user_data["policy_audit_fields"]
+    fields: list[Field] = doc.user_data["policy_audit_fields"]
+    return fields

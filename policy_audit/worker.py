@@ -38,7 +38,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .defaults import DEFAULT_DEADLINE, DEFAULT_MEMORY_MB
+from .defaults import DEFAULT_DEADLINE as DEFAULT_DEADLINE
+from .defaults import DEFAULT_MEMORY_MB as DEFAULT_MEMORY_MB
 from .errors import (
     AuditAbortedError,
     DeadlineExceededError,
@@ -62,9 +63,10 @@ def default_size() -> int:
 
 @dataclass(frozen=True)
 class AuditJob:
-    """One document to audit: its bytes or path, and how to score it."""
+    """One document to audit: its bytes or path (or text already read, to re-score it),
+    and how to score it."""
 
-    source: bytes | Path
+    source: bytes | Path | SourceText
     name: str | None = None
     rubric: str | Rubric | None = None  # a shipped id, a rubric folder, or a loaded rubric
     jurisdiction: str | None = None
@@ -83,12 +85,18 @@ def run_audit(job: AuditJob) -> AuditResult:
     """The work of one job (runs inside a worker process)."""
     from .ingest import read_document
     from .ingest.ocr import print_progress
+    from .models import SourceText
     from .pipeline import audit_text
     from .relevance import screen
 
     progress = print_progress if job.progress else None
-    source = read_document(job.source, name=job.name, limits=job.limits, progress=progress)
-    warning = screen(source, force=job.force)
+    if isinstance(job.source, SourceText):
+        source = job.source
+        force = True  # a saved audit re-scored: it was accepted (or forced) when first scored
+    else:
+        source = read_document(job.source, name=job.name, limits=job.limits, progress=progress)
+        force = job.force
+    warning = screen(source, force=force)
     card = audit_text(source, job.rubric, jurisdiction=job.jurisdiction)
     if warning:
         card.warnings.insert(0, warning)
@@ -162,7 +170,8 @@ class _Worker:
 
     @property
     def pid(self) -> int | None:
-        return self.process.pid
+        pid: int | None = self.process.pid
+        return pid
 
     def wait_ready(self) -> None:
         if self.ready:
@@ -190,7 +199,8 @@ class _Worker:
             return "deadline", None
         if self.conn.poll():
             with contextlib.suppress(EOFError, OSError):
-                return self.conn.recv()
+                outcome: tuple[str, Any] = self.conn.recv()
+                return outcome
         self.process.join(5)
         return "died", self.process.exitcode
 
@@ -284,7 +294,8 @@ class AuditPool:
         else:
             self._replace(worker)
         if outcome == "ok":
-            return value
+            result: AuditResult = value
+            return result
         if outcome == "error":
             raise value
         if outcome == "bug":

@@ -78,6 +78,35 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
     assert json.loads(capsys.readouterr().out)["document"]["name"] == "stdin"
 
 
+def test_stdin_over_the_size_limit_is_refused_without_reading_it_all(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from policy_audit.ingest import Limits
+
+    limit = Limits().max_bytes
+
+    class Endless:
+        """A stream that never ends; an unbounded read() would never return."""
+
+        given = 0
+
+        def read(self, size: int = -1) -> bytes:
+            assert size is not None and size >= 0, "unbounded read of standard input"
+            self.given += size
+            return b"x" * size
+
+    endless = Endless()
+
+    class FakeStdin:
+        buffer = endless
+
+    monkeypatch.setattr(sys, "stdin", FakeStdin)
+    assert main(["score", "-", "--timeout", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "larger than the limit of 20.0 MB" in err
+    assert endless.given == limit + 1  # one byte past the limit, no more
+
+
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from policy_audit.scoring import SCORERS
+from policy_audit.registry import scorers
+from policy_audit.rubric import load_rubric
 from tests.conftest import findings_of
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "criteria.toml").read_text())["case"]
@@ -19,7 +20,8 @@ def _id(case: dict) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_case_earns_its_level(case: dict) -> None:
-    verdict = SCORERS[case["criterion"]](findings_of(case["text"]))
+    criterion = load_rubric("core").criterion(case["criterion"])
+    verdict = scorers()[case["criterion"]](findings_of(case["text"]), criterion)
     assert verdict.level.value == case["level"], verdict.reason
     if case["level"] != "missing":
         assert verdict.evidence, "a level other than missing must quote its evidence"

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from policy_audit.errors import RubricError
-from policy_audit.models import Level, SourceText
+from policy_audit.models import LEVEL_RANK, Level, SourceText
 from policy_audit.pipeline import audit_text
+from policy_audit.registry import scorer_names
 from policy_audit.rubric import list_rubrics, load_rubric, load_rubric_dir, rubric_root
-from policy_audit.scoring import SCORERS
 from tests.conftest import source_of
 
 CORE_IDS = ("retention", "sharing", "immigration", "reporting")
@@ -202,6 +202,29 @@ def test_shipped_example_earns_its_level(rubric_id: str, criterion_id: str, inde
         assert card.facts.retention_days is None, result.explanation
 
 
+def _near_misses() -> list[pytest.param]:
+    criteria = {c.id: c for r in (load_rubric("comprehensive"), load_rubric("core"))
+                for c in r.criteria}
+    return [pytest.param(cid, index, id=f"{cid}-{index}")
+            for cid, criterion in criteria.items()
+            for index, _ in enumerate(criterion.near_misses)]
+
+
+@pytest.mark.parametrize(("criterion_id", "index"), _near_misses())
+def test_shipped_near_miss_stays_below_its_level(criterion_id: str, index: int) -> None:
+    criterion = load_rubric("comprehensive").criterion(criterion_id)
+    miss = criterion.near_misses[index]
+    level = audit_text(source_of(miss.text), "comprehensive").criterion(criterion_id).level
+    assert LEVEL_RANK[level] < LEVEL_RANK[miss.below], (
+        f"{criterion_id} near miss {index} reached {level.value} but must stay below "
+        f"{miss.below.value} ({miss.why}): {miss.text!r}")
+
+
+def test_every_shipped_criterion_has_a_near_miss_for_strong() -> None:
+    for criterion in load_rubric("comprehensive").criteria:
+        assert any(miss.below is Level.STRONG for miss in criterion.near_misses), criterion.id
+
+
 # --------------------------------------------------------------------------- (c) mistakes
 
 CRITERION = """\
@@ -217,10 +240,12 @@ model_language = "ALPR data not tied to a hit shall be purged no later than 7 da
 [levels.strong]
 meaning = "a mandatory limit of 7 days or less"
 score = 1.0
+{strong_band}
 
 [levels.partial]
 meaning = "a mandatory limit of 8 to 365 days"
 score = 0.5
+{partial_band}
 recommendation = "Cut the limit to 7 days."
 
 [levels.weak]
@@ -232,6 +257,30 @@ meaning = "retention is not addressed"
 score = 0.0
 
 {citations}
+{examples}
+"""
+
+EXAMPLES = """\
+[[examples]]
+text = "ALPR data not tied to a hit shall be purged 5 days after collection."
+level = "strong"
+
+[[examples]]
+text = "ALPR data not tied to a hit shall be purged 90 days after collection."
+level = "partial"
+
+[[examples]]
+text = "ALPR data not tied to a hit may be purged when no longer needed."
+level = "weak"
+
+[[examples]]
+text = "Officers shall keep their patrol cars clean."
+level = "missing"
+
+[[near_misses]]
+text = "ALPR data not tied to a hit shall be purged 30 days after collection."
+below = "strong"
+why = "A month is more than the week this rubric asks for."
 """
 
 CITATIONS = """\
@@ -286,9 +335,14 @@ def criterion_toml(
     scorer: str = "retention",
     extra: str = "",
     citations: str = CITATIONS,
+    examples: str = EXAMPLES,
 ) -> str:
+    banded = scorer == "retention"  # only the retention scorer reads max_days
     return CRITERION.format(
-        id=criterion_id, weight=weight, scorer=scorer, extra=extra, citations=citations
+        id=criterion_id, weight=weight, scorer=scorer, extra=extra, citations=citations,
+        examples=examples,
+        strong_band="max_days = 7" if banded else "",
+        partial_band="max_days = 365" if banded else "",
     )
 
 
@@ -305,6 +359,41 @@ def criterion_path(folder: Path, stem: str = "quick_purge") -> str:
 def test_the_custom_rubric_template_is_valid(tmp_path: Path) -> None:
     rubric = load_rubric(write_rubric(tmp_path / "ok"))
     assert [c.id for c in rubric.criteria] == ["quick_purge"]
+
+
+def test_retention_bands_come_from_the_rubric(tmp_path: Path) -> None:
+    """A rubric asking for 7 days must not rate a 30-day limit strong."""
+    week = load_rubric(write_rubric(tmp_path / "week"))
+    text = "ALPR data not tied to a hit shall be purged 30 days after collection."
+    card = audit_text(source_of(text), rubric=week)
+    assert card.criterion("quick_purge").level is Level.PARTIAL
+    assert "8–365 days" in card.criterion("quick_purge").explanation
+    assert audit_text(source_of(text), rubric="core").criterion("retention").level is Level.STRONG
+    short = text.replace("30 days", "5 days")
+    assert audit_text(source_of(short), rubric=week).criterion("quick_purge").level is Level.STRONG
+
+
+def test_retention_needs_its_bands(tmp_path: Path) -> None:
+    folder = write_rubric(tmp_path / "r", files={"quick_purge": criterion_toml().replace(
+        "max_days = 7\n", "")})
+    assert "needs max_days in [levels.strong] and [levels.partial]" in rubric_error(folder)
+    swapped = criterion_toml().replace("max_days = 7", "max_days = 400")
+    folder = write_rubric(tmp_path / "s", files={"quick_purge": swapped})
+    assert "strong.max_days must be smaller" in rubric_error(folder)
+
+
+def test_a_criterion_without_examples_is_refused(tmp_path: Path) -> None:
+    folder = write_rubric(tmp_path / "r", files={"quick_purge": criterion_toml(examples="")})
+    message = rubric_error(folder)
+    assert criterion_path(folder) in message
+    assert "add an [[examples]] entry with level = 'strong'" in message
+
+
+def test_a_criterion_without_a_near_miss_is_refused(tmp_path: Path) -> None:
+    examples = EXAMPLES[: EXAMPLES.index("[[near_misses]]")]
+    folder = write_rubric(tmp_path / "r", files={"quick_purge": criterion_toml(
+        examples=examples)})
+    assert "add a [[near_misses]] entry" in rubric_error(folder)
 
 
 def test_unknown_field_names_file_and_field(tmp_path: Path) -> None:
@@ -360,7 +449,7 @@ def test_unknown_scorer_names_file_and_lists_the_scorers(tmp_path: Path) -> None
     message = rubric_error(folder)
     assert criterion_path(folder) in message
     assert "unknown scorer 'retain'" in message
-    assert "use one of: " + ", ".join(sorted(SCORERS)) in message
+    assert "use one of: " + ", ".join(scorer_names()) in message
 
 
 def test_id_not_matching_file_name(tmp_path: Path) -> None:
@@ -481,9 +570,30 @@ def test_custom_rubric_from_a_file_via_audit(tmp_path: Path) -> None:
     assert card.overall.grade == "A"
 
 
+def test_rubric_check_passes_the_shipped_rubric(capsys: pytest.CaptureFixture[str]) -> None:
+    from policy_audit.cli import main
+
+    assert main(["rubric", "--rubric", "core", "--check"]) == 0
+    assert "of" in capsys.readouterr().out
+
+
+def test_rubric_check_names_an_example_the_engine_disagrees_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from policy_audit.cli import main
+
+    wrong = EXAMPLES.replace('purged 5 days after collection."\nlevel = "strong"',
+                             'purged 90 days after collection."\nlevel = "strong"')
+    assert wrong != EXAMPLES
+    folder = write_rubric(tmp_path / "r", files={"quick_purge": criterion_toml(examples=wrong)})
+    assert main(["rubric", "--rubric", str(folder), "--check"]) == 3
+    err = capsys.readouterr().err
+    assert "quick_purge: example should be strong, scores partial" in err
+    assert "90 days" in err
+
+
 def test_model_language_earns_an_a_and_every_grade_has_words() -> None:
     from policy_audit.model_policy import model_policy
-    from policy_audit.pipeline import audit_text
 
     rubric = load_rubric()
     card = audit_text(model_policy(rubric), rubric)

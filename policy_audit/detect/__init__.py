@@ -22,8 +22,9 @@ from spacy.tokens import Doc
 
 from ..fields import Field
 from ..models import Finding, SourceText
-from ..segment import Line, fields_in, get_nlp, lines_of
+from ..segment import Line, fields_in, get_nlp, lines_of, tokenizer_of
 from . import immigration, reporting, retention, sharing
+from .clause import read_exceptions
 from .elements import detect_elements
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def _matcher() -> PhraseMatcher:
     nlp = get_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for topic, (triggers, _) in READERS.items():
-        matcher.add(topic, list(nlp.tokenizer.pipe(triggers)))
+        matcher.add(topic, list(tokenizer_of(nlp).pipe(triggers)))
     return matcher
 
 
@@ -147,6 +148,7 @@ def detect(
         # value ("Agencies we share with" + the list) must not put a space for the line
         # break, or ``text[start:end] == evidence.text`` fails.
         finding.text = text[finding.start : finding.end]
+        finding.exception_reads = read_exceptions(finding.exceptions)
     if source is not None:
         for finding in findings:
             finding.page = source.page_at(finding.start)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..models import ExceptionRead
+
 MANDATORY = "mandatory"  # shall, must, will, is required to
 DISCRETIONARY = "discretionary"  # may, should, can
 FACT = "fact"  # "is purged", "are deleted": statements of present practice count as rules
@@ -105,6 +107,18 @@ def exceptions_after(text: str, key: int) -> list[str]:
         phrase = re.split(r"(?<=[.;])\s", tail, maxsplit=1)[0]
         found.append(phrase[:200].strip())
     return found
+
+
+# Exceptions of these kinds keep a rule whole (a judge decides, or one case or one named
+# statute); any other kind ("as required by law", a supervisor's approval) can swallow it.
+NARROW_EXCEPTIONS = frozenset({"judicial", "evidence", "statute"})
+
+
+def read_exceptions(phrases: list[str]) -> list[ExceptionRead]:
+    """Each exception phrase with its kind and breadth: the one place breadth is judged."""
+    return [ExceptionRead(text=phrase, kind=kind,
+                          breadth="narrow" if kind in NARROW_EXCEPTIONS else "broad")
+            for phrase, kind in zip(phrases, exception_kinds(phrases), strict=True)]
 
 
 def exception_kinds(phrases: list[str]) -> list[str]:
@@ -283,8 +297,8 @@ def read_scoped(text: str, key_start: int, key_end: int) -> ScopedReading:
         reading = _read_modal(text, start, modal, key_start, after=False)
         subject = _subject_start(text, start, modal)
         negated = reading.negated or _negated_in(text, [(subject, key_start)])
-        after = text[key_end : scope_end(text, key_end)]
-        negated = negated or bool(_PROHIBITED_AFTER_RE.match(after))
+        rest = text[key_end : scope_end(text, key_end)]
+        negated = negated or bool(_PROHIBITED_AFTER_RE.match(rest))
         return _with_negation(reading, modal, negated)
     after = _modal_after(text, start, key_start, key_end)
     if after is not None:

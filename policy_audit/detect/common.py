@@ -78,6 +78,7 @@ def make_finding(
         modality=reading.modality if reading else "fact",
         negated=reading.negated if reading else False,
         exceptions=list(reading.exceptions) if reading else [],
+        reading_rule=reading.rule if reading else None,
         cues=cues,
-        **extra,  # type: ignore[arg-type]
+        **extra,  # recipients=… / durations=…, checked by pydantic
     )

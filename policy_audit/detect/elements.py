@@ -30,10 +30,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..models import Finding
-from ..segment import get_nlp
+from ..rubric import compiled
+from ..segment import get_nlp, tokenizer_of
 from .clause import (
     DISCRETIONARY,
     EXCEPTION_RE,
+    NARROW_EXCEPTIONS,
     PLAIN_FACT,
     ScopedReading,
     exception_kinds,
@@ -48,9 +50,8 @@ if TYPE_CHECKING:
     from ..segment import Line
     from . import Clause
 
-# Exceptions that leave an element standing; any other kind ("as permitted by law", "with
-# the Chief's approval") can swallow it.
-_HARMLESS_EXCEPTIONS = frozenset({"judicial", "evidence", "statute"})
+# Exceptions that leave an element standing are the narrow ones (clause.NARROW_EXCEPTIONS);
+# any other kind ("as permitted by law", "with the Chief's approval") can swallow it.
 # "as authorized by state statute" names enacted law, like "except as provided in § 13.824":
 # harmless, unlike an open "as permitted by law" or "legal process".
 _STATUTE_NAMED_RE = re.compile(r"(?i)\b(?:statutes?|§|stat\.)")
@@ -105,18 +106,13 @@ def _matcher(triggers: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatcher
     nlp = get_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for criterion_id, words in triggers:
-        matcher.add(criterion_id, list(nlp.tokenizer.pipe(words)))
+        matcher.add(criterion_id, list(tokenizer_of(nlp).pipe(words)))
     return matcher
 
 
 @functools.lru_cache(maxsize=256)
 def _heading_re(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
-
-
-@functools.lru_cache(maxsize=1024)
-def compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) -> list[Finding]:
@@ -319,6 +315,6 @@ def _exceptions(text: str, key_end: int) -> tuple[bool, str | None]:
             kind = "statute"  # "unless explicitly authorized by state statute": enacted law
         if kind in _QUALIFYING_EXCEPTIONS and not _BLANKET_WAIVER_RE.search(phrase):
             qualifying = qualifying or phrase
-        elif kind not in _HARMLESS_EXCEPTIONS:
+        elif kind not in NARROW_EXCEPTIONS:
             return True, None
     return False, qualifying

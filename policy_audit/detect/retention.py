@@ -236,6 +236,7 @@ def _read_part(clause: Clause, preceding: str) -> list[Finding]:
             modality=reading.modality,
             negated=reading.negated,
             exceptions=list(reading.exceptions),
+            reading_rule=reading.rule,
             durations=caps if "retention.limit" in cues else durations,
             cues=cues,
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..defaults import VERSION
+from .. import __version__
 from ..models import Scorecard
 from .view import scorecard_view
 
@@ -36,5 +36,5 @@ def render(card: Scorecard) -> str:
     view = scorecard_view(card)
     return environment().get_template("scorecard.html.j2").render(
         card=card, view=view, cards=view.criteria, has_text=False, scored_on="",
-        version=VERSION,
+        version=__version__,
     )

@@ -8,13 +8,14 @@ recommendations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..department import agency_name
 from ..models import (
+    ClauseReading,
     Conflict,
     CriterionResult,
+    Decision,
     DocumentInfo,
     Evidence,
     Facts,
@@ -26,22 +27,15 @@ from ..models import (
     Scorecard,
     SourceText,
 )
+from ..registry import scorers
 from . import elements, immigration, reporting, retention, sharing
 from .verdict import Verdict
 
 if TYPE_CHECKING:
     from ..rubric import Criterion, Rubric
 
-# A scorer reads the findings (and, for data-defined criteria, its criterion).
-Scorer = Callable[..., Verdict]
-
-SCORERS: dict[str, Scorer] = {
-    "retention": retention.score,
-    "sharing": sharing.score,
-    "immigration": immigration.score,
-    "reporting": reporting.score,
-    "elements": elements.score,
-}
+# Importing the scorer modules registers them by name (``registry.register_scorer``).
+__all__ = ["elements", "immigration", "reporting", "retention", "sharing"]
 
 
 def evidence_of(finding: Finding, rule: str | None = None) -> Evidence:
@@ -53,6 +47,21 @@ def evidence_of(finding: Finding, rule: str | None = None) -> Evidence:
         page=finding.page,
         section=finding.section,
         rule=rule or decisive,
+        reading=reading_of(finding),
+    )
+
+
+def reading_of(finding: Finding) -> ClauseReading:
+    """The structured reason behind a quote: what read the clause and how."""
+    return ClauseReading(
+        detector=finding.topic,
+        cues=list(finding.cues),
+        modality=finding.modality,
+        negated=finding.negated,
+        reading_rule=finding.reading_rule,
+        exceptions=list(finding.exception_reads),
+        days=sorted({d.days for d in finding.durations}),
+        recipients=sorted({r.kind for r in finding.recipients}),
     )
 
 
@@ -78,6 +87,13 @@ def result_for(criterion: Criterion, verdict: Verdict) -> CriterionResult:
         explanation=f"{verdict.reason} (rule: {verdict.rule})",
         recommendation=recommendation_for(criterion, verdict.level, verdict.recommendation),
         rule=verdict.rule,
+        decision=Decision(
+            scorer=criterion.scorer,
+            rule=verdict.rule,
+            elements=verdict.elements,
+            loopholes=[loophole_id for loophole_id, *_ in verdict.loopholes],
+            conflicts=len(verdict.conflicts),
+        ),
         conflicts=[
             Conflict(description=text, stronger=evidence_of(a), weaker=evidence_of(b))
             for text, a, b in verdict.conflicts
@@ -119,8 +135,8 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
     loopholes: list[LoopholeFound] = []
     facts: dict[str, object] = {"retention_days": None}
     for criterion in rubric.criteria:
-        scorer = SCORERS[criterion.scorer]
-        verdict = scorer(findings, criterion) if criterion.detect else scorer(findings)
+        scorer = scorers()[criterion.scorer]
+        verdict = scorer(findings, criterion)
         facts.update(verdict.facts)
         results.append(result_for(criterion, verdict))
         loopholes.extend(loopholes_of(criterion, verdict))
@@ -137,10 +153,10 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
             words=source.quality.words,
             garbled=source.quality.garbled,
         ),
-        rubric=RubricRef(id=rubric.id, version=rubric.version),
+        rubric=RubricRef(id=rubric.id, version=rubric.version, digest=rubric.digest),
         overall=Overall(score=overall, grade=(grade := rubric.grade(overall)),
                         meaning=rubric.grade_meaning(grade)),
-        facts=Facts(**facts),
+        facts=Facts.model_validate(facts),
         criteria=results,
         loopholes=loopholes,
         warnings=warnings_for(source, findings, results),

@@ -19,15 +19,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..detect.elements import compiled
-from ..models import Finding, Level
+from ..models import ElementCheck, ElementStatus, Finding, Level
+from ..registry import register_scorer
+from ..rubric import compiled
 from .verdict import Verdict, quote, unique
 
 if TYPE_CHECKING:
     from ..rubric import Criterion, ElementSpec, LoopholeSpec
 
 
+@register_scorer("elements")
 def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdict:
+    verdict = _score(findings, criterion)
+    if criterion and criterion.detect and verdict.level is not Level.MISSING:
+        mine = [f for f in findings if f.topic == criterion.id]
+        verdict.elements = [ElementCheck(id=e.id, label=e.label, status=_status(mine, e.id))
+                            for e in criterion.detect.elements]
+    return verdict
+
+
+_STATUSES: tuple[tuple[ElementStatus, str], ...] = (
+    ("firm", ""), ("qualified", ".qualified"), ("soft", ".soft"))
+
+
+def _status(mine: list[Finding], element_id: str) -> ElementStatus:
+    """How the policy states one element, its firmest statement first."""
+    for status, suffix in _STATUSES:
+        if _with(mine, f"element.{element_id}{suffix}"):
+            return status
+    return "absent"
+
+
+def _score(findings: list[Finding], criterion: Criterion | None) -> Verdict:
     if criterion is None or criterion.detect is None:
         raise ValueError("the elements scorer needs its criterion's [detect] table")
     spec = criterion.detect
@@ -159,7 +182,9 @@ def _stands(
 
 def _list_items(text: str) -> list[str]:
     """The comma- or semicolon-separated items of a clause, a parenthesis kept whole."""
-    items, depth, current = [], 0, []
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if char in ",;" and depth <= 0:

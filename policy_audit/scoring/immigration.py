@@ -10,8 +10,14 @@ nationwide network or a vendor licence to give others search access make it weak
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..models import Finding, Level
+from ..registry import register_scorer
 from .verdict import Verdict, having, quote, unique
+
+if TYPE_CHECKING:
+    from ..rubric import Criterion
 
 _OPEN_DOORS = (
     "immigration.allowed", "sharing.federal_allowed", "sharing.network", "sharing.broad",
@@ -19,7 +25,9 @@ _OPEN_DOORS = (
 )  # fmt: skip
 
 
-def score(findings: list[Finding]) -> Verdict:
+@register_scorer("immigration")
+def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdict:
+    del criterion  # this scorer has no rubric-set thresholds
     use = having(findings, "immigration.use_ban")
     share = having(findings, "immigration.share_ban")
     reference = having(findings, "immigration.by_reference")

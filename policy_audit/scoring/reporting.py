@@ -9,11 +9,19 @@ highest level any combination meets is given.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..models import Finding, Level
+from ..registry import register_scorer
 from .verdict import Verdict, having, quote, unique
 
+if TYPE_CHECKING:
+    from ..rubric import Criterion
 
-def score(findings: list[Finding]) -> Verdict:
+
+@register_scorer("reporting")
+def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdict:
+    del criterion  # this scorer has no rubric-set thresholds
     figures = having(findings, "reporting.public_figures")
     published = having(findings, "reporting.policy_published")
     if figures and published:

@@ -9,8 +9,14 @@ an unnamed schedule are no limit at all.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..models import Finding, Level
+from ..registry import register_scorer
 from .verdict import Verdict, having, quote, unique
+
+if TYPE_CHECKING:
+    from ..rubric import Criterion
 
 _COUNTED = ("scope.general", "scope.nonhit")
 
@@ -34,7 +40,10 @@ def _counted(findings: list[Finding]) -> list[Finding]:
     return counted
 
 
-def score(findings: list[Finding]) -> Verdict:
+@register_scorer("retention")
+def score(findings: list[Finding], criterion: Criterion) -> Verdict:
+    """The level of a firm limit comes from the criterion's bands (``max_days`` of its
+    strong and partial levels), so a rubric can ask for 7 days instead of 30."""
     counted = _counted(findings)
     limits = having(counted, "retention.limit")
     indefinite = having(counted, "retention.indefinite")
@@ -61,10 +70,7 @@ def score(findings: list[Finding]) -> Verdict:
                 "enforceable maximum.",
                 [indefinite[0], longest], conflicts, {"retention_days": None},
             )  # fmt: skip
-        level = Level.STRONG if days <= 30 else Level.PARTIAL if days <= 365 else Level.WEAK
-        band = (
-            "30 days or less" if days <= 30 else "31–365 days" if days <= 365 else "over 365 days"
-        )
+        level, band = _band(days, criterion)
         return Verdict(
             level, f"retention.limit-{level.value}",
             f"The policy requires ALPR data not tied to a hit or investigation to be destroyed "
@@ -89,6 +95,17 @@ def score(findings: list[Finding]) -> Verdict:
         "The policy says nothing about how long ALPR data is kept or when it is destroyed.",
         facts={"retention_days": None},
     )  # fmt: skip
+
+
+def _band(days: int, criterion: Criterion) -> tuple[Level, str]:
+    strong = criterion.levels[Level.STRONG].max_days
+    partial = criterion.levels[Level.PARTIAL].max_days
+    assert strong is not None and partial is not None  # checked when the rubric loads
+    if days <= strong:
+        return Level.STRONG, f"{strong} days or less"
+    if days <= partial:
+        return Level.PARTIAL, f"{strong + 1}–{partial} days"
+    return Level.WEAK, f"over {partial} days"
 
 
 def _why_no_limit(counted: list[Finding]) -> tuple[str, str, Finding]:

@@ -10,8 +10,14 @@ weak, whatever else the policy says: the weaker reading decides.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..models import Finding, Level
+from ..registry import register_scorer
 from .verdict import Verdict, having, quote, unique
+
+if TYPE_CHECKING:
+    from ..rubric import Criterion
 
 _BROAD = {
     "sharing.broad": "permits sharing broadly",
@@ -28,7 +34,9 @@ _LIMITS = (
 )  # fmt: skip
 
 
-def score(findings: list[Finding]) -> Verdict:
+@register_scorer("sharing")
+def score(findings: list[Finding], criterion: Criterion | None = None) -> Verdict:
+    del criterion  # this scorer has no rubric-set thresholds
     sharing = [f for f in findings if f.topic == "sharing"]
     if not sharing:
         return Verdict(Level.MISSING, "sharing.not-addressed",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..models import Finding, Level
+from ..models import ElementCheck, Finding, Level
 
 
 @dataclass
@@ -25,6 +25,8 @@ class Verdict:
     # Loopholes that decided the verdict: (id, title, why, the clause that holds it). They
     # are listed in the scorecard's ``loopholes`` too, so the two never disagree.
     loopholes: list[tuple[str, str, str, Finding]] = field(default_factory=list)
+    # Element criteria: how the policy states each element (the decision trace shows them).
+    elements: list[ElementCheck] = field(default_factory=list)
 
 
 def having(findings: Iterable[Finding], *cues: str, topic: str | None = None) -> list[Finding]:

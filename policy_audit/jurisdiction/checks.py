@@ -1,178 +1,16 @@
-"""State law as data: what a state's statutes require of an ALPR policy, checked on top of
-the rubric and reported separately as legal findings.
-
-Each state is one TOML file in ``rubric/jurisdictions/`` (``ca.toml``): its name, the
-statutes with their effective dates and sources, and a list of requirements. A requirement
-is checked one of three ways:
-
-- ``retention_max_days``: the policy's ``retention_days`` must not exceed the cap (a policy
-  with no maximum violates a numeric cap);
-- ``violated_by`` / ``satisfied_by``: finding cues (``sharing.network``,
-  ``reporting.policy_published``, ``element.case_number`` …) whose presence breaks or meets
-  the requirement, quoted as evidence;
-- ``min_level``: a rubric criterion must reach at least a level.
-
-A cue may name the recipients its clause must mention, ``cue[kind+kind]``:
-``sharing.recipient_restriction[federal+out_of_state]`` is a ban that covers both federal
-and out-of-state agencies. Besides the detector's kinds (``federal``, ``out_of_state``,
-``private`` …) there is ``other_state``: an agency of another state in a portal's list of
-agencies granted access ("Acworth GA PD" on a California list). ``falls_short_by`` cues make
-a policy fall short unless a ``satisfied_by`` cue is also present ("shared only with law
-enforcement agencies" does not confine sharing to California public agencies), and
-``reasons`` says, per cue, why the quoted words fall short of the statute. A violating
-clause whose text matches one of ``unless_text`` is a prohibition, not a permission
-("… to federal agencies for immigration enforcement is illegal"). A state may also define
-its own text cues (``[[cues]]``: an id and a pattern) for wording the detectors do not mark.
-
-A requirement whose source is not verified (``verified = false``) says so in its finding,
-so an unconfirmed fact is never presented as settled law.
-"""
+"""Checking a policy against a state's requirements: each becomes a legal finding with the
+statute cited and the policy's words quoted."""
 
 from __future__ import annotations
 
 import functools
 import re
-import tomllib
-from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from .errors import PolicyAuditError, RubricError
-from .models import LEVEL_RANK, Evidence, Finding, LegalFinding, Level, Scorecard
-from .rubric import IDENT, rubric_root
-from .states import STATE_NAMES
-
-
-class UnknownJurisdictionError(PolicyAuditError):
-    exit_code = 2
-    http_status = 422
-    code = "unknown-jurisdiction"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Strict):
-    title: str = Field(min_length=3)
-    url: str | None = None
-
-
-class Requirement(_Strict):
-    id: Annotated[str, Field(pattern=IDENT)]
-    statute: str = Field(min_length=3, description="The section cited in the finding.")
-    summary: str = Field(min_length=10, description="What the law requires, in a sentence.")
-    effective: date | None = None
-    verified: bool = True
-    note: str | None = None
-    retention_max_days: Annotated[int, Field(ge=0)] | None = None
-    violated_by: list[str] = Field(default_factory=list)
-    satisfied_by: list[str] = Field(default_factory=list)
-    min_level: tuple[str, Level] | None = Field(
-        default=None, description='["criterion id", "level"]: the criterion must reach it.'
-    )
-    must_state: bool = Field(
-        default=False,
-        description="The law requires the policy itself to say this: silence is a violation.",
-    )
-    falls_short_by: list[str] = Field(
-        default_factory=list,
-        description="Cues that fall short of the requirement unless a satisfied_by cue is present.",
-    )
-    reasons: dict[str, str] = Field(
-        default_factory=dict,
-        description="Per cue: why the quoted words break or fall short of the statute.",
-    )
-    unless_text: list[str] = Field(
-        default_factory=list,
-        description="Patterns: a violating clause matching one is a ban, not a permission.",
-    )
-    satisfied_by_fact: Literal["retention_days"] | None = Field(
-        default=None, description="A scorecard fact whose presence meets the requirement."
-    )
-
-    @model_validator(mode="after")
-    def _has_a_check(self) -> Requirement:
-        if (
-            self.retention_max_days is None
-            and not self.violated_by
-            and not self.satisfied_by
-            and self.min_level is None
-            and self.satisfied_by_fact is None
-        ):
-            raise ValueError(
-                f"requirement {self.id!r} checks nothing: give retention_max_days, "
-                "violated_by/satisfied_by cues, satisfied_by_fact or min_level"
-            )
-        for cue in [*self.violated_by, *self.satisfied_by, *self.falls_short_by, *self.reasons]:
-            if not _CUE_SPEC.fullmatch(cue):
-                raise ValueError(f"requirement {self.id!r}: malformed cue {cue!r}")
-        for pattern in self.unless_text:
-            re.compile(pattern)
-        return self
-
-
-class TextCue(_Strict):
-    """A state's own cue: a pattern that marks wording the detectors do not."""
-
-    id: Annotated[str, Field(pattern=r"^[a-z]{2}\.[a-z_]+$")]
-    pattern: str = Field(min_length=3)
-
-    @model_validator(mode="after")
-    def _compiles(self) -> TextCue:
-        re.compile(self.pattern)
-        return self
-
-
-class LegalExample(_Strict):
-    """Policy text and the status it must get on one requirement (tested)."""
-
-    text: str = Field(min_length=3)
-    requirement: str
-    status: Literal["violates", "complies", "not_addressed"]
-    note: str | None = None
-
-
-class Jurisdiction(_Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z]{2}$")]
-    name: str
-    summary: str = ""
-    sources: list[Source] = Field(min_length=1)
-    requirements: list[Requirement] = Field(min_length=1)
-    cues: list[TextCue] = Field(default_factory=list)
-    examples: list[LegalExample] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _examples_name_requirements(self) -> Jurisdiction:
-        ids = {r.id for r in self.requirements}
-        for example in self.examples:
-            if example.requirement not in ids:
-                raise ValueError(f"example names unknown requirement {example.requirement!r}")
-        return self
-
-
-def available() -> list[str]:
-    return sorted(p.stem for p in (rubric_root() / "jurisdictions").glob("*.toml"))
-
-
-@functools.cache
-def load_jurisdiction(code: str) -> Jurisdiction:
-    key = code.strip().lower()
-    path = rubric_root() / "jurisdictions" / f"{key}.toml"
-    if not key.isalpha() or not path.is_file():
-        known = ", ".join(c.upper() for c in available())
-        raise UnknownJurisdictionError(
-            f"{code}: no state-law checks for this jurisdiction; available: {known}"
-        )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        jurisdiction = Jurisdiction.model_validate(data)
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise RubricError(f"{path}: {exc}".splitlines()[0]) from None
-    if jurisdiction.id != key:
-        raise RubricError(f"{path}: id {jurisdiction.id!r} must match the file name {key!r}")
-    return jurisdiction
+from ..models import LEVEL_RANK, Evidence, Finding, LegalFinding, Level, Scorecard
+from ..scoring import reading_of
+from ..states import STATE_NAMES
+from .models import Jurisdiction, Requirement
 
 
 def check(
@@ -205,7 +43,6 @@ def _whole_lists(findings: list[Finding], text: str | None) -> list[Finding]:
     return whole
 
 
-_CUE_SPEC = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+(?:\[[a-z_]+(?:\+[a-z_]+)*\])?$")
 _SENTENCE_RE = re.compile(r"[^\n.;]+(?:[.;]|$)", re.MULTILINE)
 
 
@@ -276,6 +113,7 @@ def _text_cues(
 ) -> list[Finding]:
     if not jurisdiction.cues:
         return []
+    pieces: list[tuple[str, int, int, int | None, str | None]]
     if text is not None:
         spans = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if m.group().strip()]
         pieces = [(text[a:b], a, b, None, None) for a, b in spans]
@@ -299,7 +137,11 @@ def _evidence(finding: Finding, spec: str | None = None) -> Evidence:
     rule = spec.partition("[")[0] if spec else next(iter(finding.cues), None)
     quote = finding.text[:MAX_QUOTE]  # still the document's words: a long list's start
     return Evidence(text=quote, start=finding.start, end=finding.start + len(quote),
-                    page=finding.page, section=finding.section, rule=rule)
+                    page=finding.page, section=finding.section, rule=rule,
+                    reading=reading_of(finding))
+
+
+Status = Literal["violates", "complies", "not_addressed"]
 
 
 def _quote(spec: str, finding: Finding, home: str) -> str:
@@ -315,12 +157,14 @@ def _check(
 ) -> LegalFinding:
     home = jurisdiction.id
 
-    def result(status: str, message: str, evidence: list[Evidence] | None = None) -> LegalFinding:
+    def result(
+        status: Status, message: str, evidence: list[Evidence] | None = None
+    ) -> LegalFinding:
         caveat = "" if req.verified else " (this requirement is not verified against the " \
             "statute's text: check it before relying on it)"
         return LegalFinding(
             jurisdiction=jurisdiction.id.upper(), requirement=req.id, statute=req.statute,
-            status=status, message=message + caveat, evidence=evidence or [],  # type: ignore[arg-type]
+            status=status, message=message + caveat, evidence=evidence or [],
             verified=req.verified, effective=req.effective,
         )
 
@@ -341,7 +185,7 @@ def _check(
         retention = card.criterion("retention") if _has(card, "retention") else None
         quotes = retention.evidence[:2] if retention else []
         if days is None:
-            status = "violates" if quotes else "not_addressed"
+            status: Status = "violates" if quotes else "not_addressed"
             said = "sets no maximum" if quotes else "does not say how long non-hit data is kept"
             return result(status, f"{'violates' if quotes else 'not addressed:'} {req.statute}: "
                           f"the policy {said}; the cap is {req.retention_max_days} days.", quotes)
@@ -368,9 +212,9 @@ def _check(
                           f"touches on it but states none of what {got.title.lower()} asks "
                           f"for.", got.evidence[:2])
         silent = got.level is Level.MISSING and not req.must_state
-        status = "not_addressed" if silent else "violates"
+        verdict: Status = "not_addressed" if silent else "violates"
         lead = "not addressed:" if silent else "violates"
-        return result(status, f"{lead} {req.statute}: {req.summary} (the policy is "
+        return result(verdict, f"{lead} {req.statute}: {req.summary} (the policy is "
                       f"{got.level.value} on {got.title.lower()})", got.evidence[:2])
     if req.satisfied_by_fact is not None:
         value = getattr(card.facts, req.satisfied_by_fact, None)
