@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 from starlette.datastructures import FormData, UploadFile
 
 from policy_audit.errors import PolicyAuditError
@@ -56,7 +56,7 @@ _FORCE_HELP = ("Score the document even if it never mentions license plate reade
 class AuditIn(DocumentIn):
     rubric: str | None = Field(default=None, max_length=128)
     jurisdiction: str | None = Field(default=None, max_length=64)
-    force: bool = Field(default=False, description=_FORCE_HELP)
+    force: StrictBool = Field(default=False, description=_FORCE_HELP)  # JSON true/false only
 
 
 class BatchIn(BaseModel):
@@ -65,7 +65,7 @@ class BatchIn(BaseModel):
     documents: list[DocumentIn] = Field(default_factory=list)
     rubric: str | None = Field(default=None, max_length=128)
     jurisdiction: str | None = Field(default=None, max_length=64)
-    force: bool = Field(default=False, description=_FORCE_HELP)
+    force: StrictBool = Field(default=False, description=_FORCE_HELP)  # JSON true/false only
 
 
 def _request_body(json_model: type[BaseModel], multipart: dict[str, Any]) -> dict[str, Any]:

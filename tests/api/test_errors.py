@@ -203,3 +203,11 @@ def test_the_form_keeps_the_text_and_offers_to_score_anyway(client):
     assert 'id="force"' in page.text and "we collect your email address" in page.text
     scored = client.post("/audits", data={**form, "force": "on"}, follow_redirects=False)
     assert scored.status_code == 303
+
+
+def test_force_must_be_a_boolean_or_a_flag_word(client):
+    text = {"text": "Lemon cake: beat the butter and sugar, bake 45 minutes.", "name": "c.txt"}
+    assert is_problem(client.post("/api/v1/audits", json={**text, "force": 0}), 422)
+    assert is_problem(client.post("/api/v1/audits", json={**text, "force": "yes"}), 422)
+    assert is_problem(client.post("/api/v1/audits?force=perhaps", json=text), 422)
+    assert client.post("/api/v1/audits?force=on", json=text).status_code == 201
