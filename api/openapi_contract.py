@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from policy_audit.compare.models import Comparison
 from policy_audit.jurisdiction import available as available_jurisdictions
 from policy_audit.models import Scorecard
 from policy_audit.rubric import DEFAULT_RUBRIC
@@ -28,7 +29,7 @@ _WHY = {
     400: "The body is not valid JSON (`malformed-json`).",
     401: "No delete token was sent (`unauthorized`); see `WWW-Authenticate`.",
     403: "The delete token does not match this audit (`forbidden`).",
-    404: "No such audit or rubric (`not-found`); deleted audits are gone.",
+    404: "No such audit, comparison or rubric (`not-found`); deleted audits are gone.",
     413: "The document, the body or the batch is larger than the service accepts "
     "(`too-large`, `too-many-documents`).",
     415: "The body is neither JSON nor multipart (`unsupported-media-type`), or the "
@@ -53,6 +54,10 @@ _ERRORS: dict[tuple[str, str], tuple[int, ...]] = {
     ("get", "/api/v1/rubrics"): (500,),
     ("get", "/api/v1/rubrics/{rubric_id}"): (404, 500),
     ("get", "/healthz"): (503,),
+    ("post", "/api/v1/comparisons"): (400, 413, 415, 422, 500, 503),
+    ("get", "/api/v1/comparisons/{comparison_id}"): (404, 500, 503),
+    ("get", "/api/v1/comparisons/{comparison_id}/report.md"): (404, 500, 503),
+    ("get", "/api/v1/comparisons/{comparison_id}/report.html"): (404, 500, 503),
 }
 
 
@@ -111,6 +116,22 @@ _SUCCESSES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
         "200": _json("RubricDetail", "One rubric with its criteria."),
     },
     ("get", "/healthz"): {"200": _json("Health", "The service and its database answer.")},
+    ("post", "/api/v1/comparisons"): {
+        "201": _json("SavedComparison", "The comparison, saved; `links.page` is its permanent "
+                     "page.", headers=_LOCATION),
+        "200": _json("SavedComparison", "The same versions were compared before: the saved "
+                     "comparison.", headers=_LOCATION),
+    },
+    ("get", "/api/v1/comparisons/{comparison_id}"): {
+        "200": _json("SavedComparison", "The saved comparison."),
+    },
+    ("get", "/api/v1/comparisons/{comparison_id}/report.md"): {
+        "200": _text("text/markdown", "The comparison as Markdown."),
+    },
+    ("get", "/api/v1/comparisons/{comparison_id}/report.html"): {
+        "200": _text("text/html", "A standalone, printable HTML page (served with a strict "
+                     "CSP)."),
+    },
 }
 
 _PROBLEM_SCHEMA: dict[str, Any] = {
@@ -163,6 +184,22 @@ def _schemas(settings: Settings) -> dict[str, Any]:
     scorecard = Scorecard.model_json_schema(ref_template=REF, mode="serialization")
     schemas: dict[str, Any] = scorecard.pop("$defs")
     schemas["Scorecard"] = scorecard
+    comparison = Comparison.model_json_schema(ref_template=REF, mode="serialization")
+    schemas.update(comparison.pop("$defs"))  # shares Evidence, Level … with the scorecard
+    schemas["Comparison"] = comparison
+    schemas["SavedComparison"] = {"allOf": [{"$ref": REF.format(model="Comparison")}, {
+        "type": "object",
+        "required": ["id", "audit_ids", "links"],
+        "properties": {
+            "id": {"type": "string", "description": "Unguessable (128 random bits)."},
+            "audit_ids": {"type": "array", "items": {"type": "string"},
+                          "description": "The saved audit of each version, in order."},
+            "created_at": {"type": ["string", "null"], "format": "date-time"},
+            "links": {"type": "object", "required": ["self", "report_md", "report_html", "page"],
+                      "properties": {key: {"type": "string"} for key in (
+                          "self", "report_md", "report_html", "page")}},
+        },
+    }]}
     schemas["Problem"] = _PROBLEM_SCHEMA
     schemas["Audit"] = {"allOf": [{"$ref": REF.format(model="Scorecard")}, _AUDIT_FIELDS]}
     new_audit = copy.deepcopy(_AUDIT_FIELDS)

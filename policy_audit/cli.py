@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                         version=f"policy-audit {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in SUBCOMMANDS:
+    from .cli_compare import PARSERS as compare_parsers  # compare, rank (light to import)
+
+    for add in (*SUBCOMMANDS, *compare_parsers):
         add(commands)
     return parser
 

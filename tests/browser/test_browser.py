@@ -513,3 +513,54 @@ def test_the_real_size_scorecard_passes_axe_and_fits_a_phone(browser, server):
         assert _accessibility_problems(phone) == []
     finally:
         context.close()
+
+
+def test_compare_page_two_drafts_then_print(page, server):
+    page.goto(server.url + "/compare")
+    assert _accessibility_problems(page) == []
+    drafts = SAMPLES / "drafts"
+    page.set_input_files("#file-1", str(drafts / "oakdale-draft-1.txt"))
+    page.set_input_files("#file-2", str(drafts / "oakdale-draft-2.txt"))
+    with page.expect_navigation():
+        page.click("#compare-button")
+    page.wait_for_selector("table.cmp-criteria")
+    saved = server.api("/comparisons/" + page.url.rsplit("/", 1)[1])
+    changes = {c["id"]: c["change"] for c in saved["criteria"]}
+    assert changes["retention"] == "improved" and changes["reporting"] == "regressed"
+    rows = page.locator("table.cmp-criteria tbody tr")
+    assert rows.count() == len(saved["criteria"])
+    assert "improved" in rows.nth(0).inner_text()  # retention comes first, with its arrow
+    # The redline: the retention period struck and replaced, the new section inserted.
+    assert "one year" in page.locator(".cmp-step del").all_inner_texts()
+    assert "30 days" in page.locator(".cmp-step ins").all_inner_texts()
+    assert page.locator(".cmp-section.cmp-inserted h3").first.inner_text().startswith(
+        "§ 4 Prohibited Uses")
+    # Unchanged sections are collapsed until asked for.
+    same = page.locator("details.cmp-same").first
+    assert not same.locator("ul").is_visible()
+    same.locator("summary").click()
+    assert same.locator("ul").is_visible()
+    assert _accessibility_problems(page) == []
+    page.emulate_media(media="print")
+    for hidden in ("nav.actions", "header.site", "footer.site"):
+        assert not page.locator(hidden).is_visible(), hidden
+    assert page.locator("table.cmp-criteria").is_visible()
+    assert page.locator(".permalink").is_visible()
+    pdf = page.pdf(format="Letter")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_scorecard_shows_how_the_policy_compares_on_a_phone(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    try:
+        upload(phone, server, "lakeside-memo.md")
+        block = phone.locator("section#peers")
+        assert "percentile" in block.inner_text()
+        assert block.locator("svg").count() >= 3
+        overflow = phone.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1
+    finally:
+        context.close()
