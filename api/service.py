@@ -125,6 +125,7 @@ class AuditService:
         rubric: str | None = None,
         jurisdiction: str | None = None,
         default_name: str = "document",
+        force: bool = False,
     ) -> Saved:
         loaded, state = self.check_request(rubric, jurisdiction)
         name = clean_name(name, default_name)
@@ -141,7 +142,7 @@ class AuditService:
             return Saved(self.fresh(existing, data), created=False)
 
         # The shipped rubric goes by id: each worker loads (and caches) it once.
-        job = AuditJob(data, name, loaded.id, state or None, self.settings.limits)
+        job = AuditJob(data, name, loaded.id, state or None, self.settings.limits, force=force)
         result = self.pool.run(job)
         source, card = result.source, result.scorecard
         token = secrets.token_urlsafe(32)

@@ -209,6 +209,9 @@ class CriterionResult(BaseModel):
 
 class DocumentInfo(BaseModel):
     name: str
+    agency: str | None = Field(
+        default=None, description="The agency whose policy this is, as the document names it "
+        "(letterhead, title line or the agency it names most); null when none was found.")
     sha256: str
     media_type: str
     pages: int | None = None
@@ -226,6 +229,8 @@ class RubricRef(BaseModel):
 class Overall(BaseModel):
     score: float = Field(ge=0, le=100)
     grade: str
+    meaning: str = Field(default="", description="What the grade tells a reader, from the "
+                         "rubric's grade_meanings.")
 
 
 class Facts(BaseModel):
