@@ -231,6 +231,11 @@ class Overall(BaseModel):
     grade: str
     meaning: str = Field(default="", description="What the grade tells a reader, from the "
                          "rubric's grade_meanings.")
+    percentile: float | None = Field(
+        default=None, ge=0, le=100, description="The share (0-100) of the reference set's "
+        "real policies, scored with the same rubric, that score below this one (ties count "
+        "half); null for a rubric the reference set was not scored with.")
+    peers: int = Field(default=0, ge=0, description="How many real policies that is among.")
 
 
 class Facts(BaseModel):

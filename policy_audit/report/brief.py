@@ -221,4 +221,14 @@ def build_brief(card: Scorecard, meaning: str = "") -> Brief:
         violations=violations,
         counts=counts,
         warnings=list(card.warnings),
+        grade_notes=[note] if (note := percentile_note(card)) else [],
     )
+
+
+def percentile_note(card: Scorecard) -> str | None:
+    """Where the score stands among real policies, next to the grade."""
+    pct = card.overall.percentile
+    if pct is None or not card.overall.peers:
+        return None
+    return (f"Scores higher than {pct:.0f}% of {card.overall.peers} real ALPR policies in "
+            "the reference set (scored with the same rubric).")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import reference
 from ..department import agency_name
 from ..models import (
     ClauseReading,
@@ -155,7 +156,9 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
         ),
         rubric=RubricRef(id=rubric.id, version=rubric.version, digest=rubric.digest),
         overall=Overall(score=overall, grade=(grade := rubric.grade(overall)),
-                        meaning=rubric.grade_meaning(grade)),
+                        meaning=rubric.grade_meaning(grade),
+                        percentile=reference.percentile(overall, rubric.id),
+                        peers=len(reference.Reference.shipped().scores(rubric.id))),
         facts=Facts.model_validate(facts),
         criteria=results,
         loopholes=loopholes,
