@@ -92,6 +92,32 @@ class ScoringRow:
     weight: float
     share: float  # percent of the total weight
     rule: str
+    # The decision trace, in short: each element's status, the loopholes that decided, and
+    # how the deciding quote was read (detector, modality and its rule, exceptions, cues).
+    trace: list[str] = field(default_factory=list)
+
+
+def trace_lines(result: CriterionResult) -> list[str]:
+    """The decision trace of one criterion as short lines (the JSON has it in full)."""
+    lines = []
+    decision = result.decision
+    if decision and decision.elements:
+        lines.append("Elements: " + "; ".join(f"{e.label}: {e.status}"
+                                              for e in decision.elements))
+    if decision and decision.loopholes:
+        lines.append("Loophole that decided: " + ", ".join(decision.loopholes))
+    reading = result.evidence[0].reading if result.evidence else None
+    if reading is not None:
+        how = f"First quote read by {reading.detector}: {reading.modality}"
+        if reading.reading_rule:
+            how += f" ({reading.reading_rule})"
+        if reading.negated:
+            how += ", negated"
+        if reading.exceptions:
+            how += "; exceptions: " + "; ".join(
+                f"“{e.text[:60]}” ({e.kind}, {e.breadth})" for e in reading.exceptions)
+        lines.append(f"{how}; cues: {', '.join(reading.cues)}")
+    return lines
 
 
 @dataclass
@@ -166,7 +192,7 @@ def scorecard_view(card: Scorecard, text: str = "", rubric: Rubric | None = None
     total = sum(r.weight for r in card.criteria) or 1.0
     scoring = [
         ScoringRow(r.title, LEVEL_LABELS[r.level], r.score, r.weight, 100 * r.weight / total,
-                   r.rule or "")
+                   r.rule or "", trace_lines(r))
         for r in card.criteria
     ]
     meaning = ""
