@@ -61,13 +61,15 @@ def schemas(settings: Settings, links: dict[str, Any]) -> dict[str, Any]:
     counts = ("total", "queued", "running", "done", "failed", "created", "existing")
     job: dict[str, Any] = {
         "type": "object",
-        "required": ["id", "status", "rubric", "jurisdiction", "created_at", "finished_at",
+        "required": ["id", "status", "rubric", "jurisdiction", "force", "created_at",
+                     "finished_at",
                      "counts", "documents", "links", "warnings"],
         "properties": {
             "id": {"type": "string", "description": "Unguessable (128 random bits)."},
             "status": {"type": "string", "enum": ["queued", "running", "done"]},
             "rubric": {"type": "string"},
             "jurisdiction": {"type": ["string", "null"]},
+            "force": {"type": "boolean"},
             "created_at": {"type": ["string", "null"], "format": "date-time"},
             "finished_at": {"type": ["string", "null"], "format": "date-time"},
             "counts": {
@@ -112,16 +114,21 @@ def schemas(settings: Settings, links: dict[str, Any]) -> dict[str, Any]:
 
 
 def request_bodies(
-    paths: dict[str, Any], choices: dict[str, dict[str, Any]], settings: Settings
+    paths: dict[str, Any],
+    choices: dict[str, dict[str, Any]],
+    settings: Settings,
+    force: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
-    """What ``POST /api/v1/jobs`` takes; ``choices``: the rubric and state fields."""
+    """What ``POST /api/v1/jobs`` takes; ``choices``: the rubric and state fields;
+    ``force``: its schema as a word (form, query) and as a JSON boolean."""
+    force_word, force_json = force
     nullable = {key: {"anyOf": [value, {"type": "null"}]} for key, value in choices.items()}
     operation = paths[JOBS_PREFIX]["post"]
     operation["parameters"] = [
         {"name": key, "in": "query", "required": False, "schema": value,
          "description": "The same as the body field, when the body does not give it (the "
          "only way with a zip body)."}
-        for key, value in choices.items()
+        for key, value in {**choices, "force": force_word}.items()
     ]
     # An empty or unreadable document does not fail the job: it is recorded as failed.
     item = {
@@ -144,7 +151,7 @@ def request_bodies(
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["documents"],
-                "properties": {"documents": documents, **nullable},
+                "properties": {"documents": documents, **nullable, "force": force_json},
             }},
             "multipart/form-data": {
                 "schema": {
@@ -158,6 +165,7 @@ def request_bodies(
                             "description": 'A JSON list of {"text", "name"}, in one part.',
                         },
                         **choices,
+                        "force": force_word,
                     },
                     "description": "`files`, `archive` and `documents` parts in any mix; at "
                     "least one document in all.",

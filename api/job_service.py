@@ -45,6 +45,7 @@ class JobSpec:
     rubric_id: str
     jurisdiction: str
     delete_token_hash: str
+    force: bool
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,12 @@ class JobService:
     # submitting --------------------------------------------------------------------
 
     def submit(
-        self, items: Sequence[JobItem], *, rubric: str | None, jurisdiction: str | None
+        self,
+        items: Sequence[JobItem],
+        *,
+        rubric: str | None,
+        jurisdiction: str | None,
+        force: bool = False,
     ) -> tuple[BatchJob, str]:
         """Store the job and put it on the queue; returns it and its delete token (the
         only time the token is known). Nothing is kept if the queue cannot take it."""
@@ -112,6 +118,7 @@ class JobService:
             rubric_id=loaded.id,
             jurisdiction=state,
             total=len(items),
+            force=force,
             delete_token_hash=hash_token(token),
             created_at=utcnow(),
         )
@@ -274,6 +281,7 @@ class JobService:
                 rubric=job.rubric_id,
                 jurisdiction=job.jurisdiction or None,
                 default_name=document.default_name,
+                force=job.force,
                 delete_token_hash=job.delete_token_hash,
             )
         except Problem as problem:
@@ -317,7 +325,9 @@ class JobService:
                 job = session.get(BatchJob, document.job_id)
                 if job is None:
                     return None
-                spec = JobSpec(job.id, job.rubric_id, job.jurisdiction, job.delete_token_hash)
+                spec = JobSpec(
+                    job.id, job.rubric_id, job.jurisdiction, job.delete_token_hash, job.force
+                )
                 self._specs[job.id] = spec
             return document, spec
 

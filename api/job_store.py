@@ -45,6 +45,8 @@ class BatchJob(Base):
     # "" for no state-law check, as in ``audits``.
     jurisdiction: Mapped[str] = mapped_column(String(16), default="")
     total: Mapped[int] = mapped_column(Integer)
+    # Score documents that never mention license plate readers (``force``, as for one audit).
+    force: Mapped[bool] = mapped_column(Boolean, default=False)
     # Audits this job creates are deleted with the job's token (its sha256 is stored on
     # each of them, exactly like a single audit's own token).
     delete_token_hash: Mapped[str] = mapped_column(String(64))

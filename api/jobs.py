@@ -36,6 +36,7 @@ from .routes import (
     _validate,
     links,
     read_upload,
+    truthy,
 )
 from .settings import Settings
 
@@ -87,6 +88,7 @@ def job_json(
         "status": body_status,
         "rubric": job.rubric_id,
         "jurisdiction": job.jurisdiction or None,
+        "force": bool(job.force),
         "created_at": as_utc(job.created_at).isoformat() if job.created_at else None,
         "finished_at": finished_at(documents),
         "counts": {
@@ -220,6 +222,7 @@ def build_jobs_router(settings: Settings) -> APIRouter:
             try:
                 rubric = _text_field(form, "rubric") or _query(request, "rubric")
                 jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
+                force = truthy(_text_field(form, "force") or _query(request, "force"))
                 jobs.audits.check_request(rubric, jurisdiction)
                 uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
                 archives = [f for f in form.getlist("archive") if isinstance(f, UploadFile)]
@@ -241,6 +244,7 @@ def build_jobs_router(settings: Settings) -> APIRouter:
             items += [JobItem(d.name, d.text.encode("utf-8"), "pasted text") for d in documents]
         elif media_type in ZIP_TYPES:
             rubric, jurisdiction = _query(request, "rubric"), _query(request, "jurisdiction")
+            force = truthy(_query(request, "force"))
             jobs.audits.check_request(rubric, jurisdiction)
             body = await request.body()
             items = await anyio.to_thread.run_sync(
@@ -250,6 +254,7 @@ def build_jobs_router(settings: Settings) -> APIRouter:
             parsed: BatchIn = _validate(BatchIn, await _json_body(request))
             rubric = parsed.rubric or _query(request, "rubric")
             jurisdiction = parsed.jurisdiction or _query(request, "jurisdiction")
+            force = parsed.force or truthy(_query(request, "force"))
             _check_count(len(parsed.documents), limit)
             jobs.audits.check_request(rubric, jurisdiction)
             items = [JobItem(d.name, d.text.encode("utf-8"), "pasted text")
@@ -260,7 +265,7 @@ def build_jobs_router(settings: Settings) -> APIRouter:
         _check_count(len(items), limit)
         with database_problems():
             job, token = await anyio.to_thread.run_sync(
-                lambda: jobs.submit(items, rubric=rubric, jurisdiction=jurisdiction)
+                lambda: jobs.submit(items, rubric=rubric, jurisdiction=jurisdiction, force=force)
             )
             stored, rows = await anyio.to_thread.run_sync(jobs.get, job.id)
         workers = await anyio.to_thread.run_sync(jobs.live_workers)

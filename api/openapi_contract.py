@@ -308,6 +308,17 @@ def _choices(rubric_ids: list[str]) -> dict[str, dict[str, Any]]:
     }
 
 
+_FORCE = ("Score the document even if it never mentions license plate readers; without it "
+          "such a document gets 422 `not-an-alpr-policy`.")
+# In a form or the query, ``force`` is a word (a checkbox sends "on"); in JSON, a boolean.
+FORCE_WORD: dict[str, Any] = {
+    "type": "string",
+    "enum": ["", "true", "false", "on", "off", "1", "0", "yes", "no"],
+    "description": _FORCE + " Empty or absent: false.",
+}
+FORCE_JSON: dict[str, Any] = {"type": "boolean", "default": False, "description": _FORCE}
+
+
 def _document_text() -> dict[str, Any]:
     return {
         "type": "string",
@@ -324,7 +335,7 @@ def _request_bodies(paths: dict[str, Any], rubric_ids: list[str], settings: Sett
     query = [
         {"name": key, "in": "query", "required": False, "schema": value,
          "description": "The same as the body field, when the body does not give it."}
-        for key, value in choices.items()
+        for key, value in {**choices, "force": FORCE_WORD}.items()
     ]
     document: dict[str, Any] = {
         "type": "object",
@@ -340,12 +351,13 @@ def _request_bodies(paths: dict[str, Any], rubric_ids: list[str], settings: Sett
     content = single["requestBody"]["content"]
     content["application/json"]["schema"] = {
         **copy.deepcopy(document),
-        "properties": {**document["properties"], **nullable},
+        "properties": {**document["properties"], **nullable, "force": FORCE_JSON},
     }
     content["multipart/form-data"]["schema"] = {
         "type": "object",
         "required": ["file"],
-        "properties": {"file": {"type": "string", "format": "binary"}, **choices},
+        "properties": {"file": {"type": "string", "format": "binary"}, **choices,
+                       "force": FORCE_WORD},
     }
 
     batch = paths["/api/v1/audits:batch"]["post"]
@@ -369,7 +381,7 @@ def _request_bodies(paths: dict[str, Any], rubric_ids: list[str], settings: Sett
         "type": "object",
         "additionalProperties": False,
         "required": ["documents"],
-        "properties": {"documents": documents, **nullable},
+        "properties": {"documents": documents, **nullable, "force": FORCE_JSON},
     }
     content["multipart/form-data"] = {
         "schema": {
@@ -387,6 +399,7 @@ def _request_bodies(paths: dict[str, Any], rubric_ids: list[str], settings: Sett
                     "description": 'A JSON list of {"text", "name"}, in one part.',
                 },
                 **choices,
+                "force": FORCE_WORD,
             },
             # At least one of files and documents (else 422 empty-batch); not written as
             # anyOf/required, which fuzzers read wrongly for multipart bodies.
@@ -473,7 +486,7 @@ def build(app: FastAPI, settings: Settings, rubric_ids: list[str]) -> dict[str, 
             responses[str(code)] = response
         operation["responses"] = responses
     _request_bodies(paths, rubric_ids, settings)
-    job_contract.request_bodies(paths, _choices(rubric_ids), settings)
+    job_contract.request_bodies(paths, _choices(rubric_ids), settings, (FORCE_WORD, FORCE_JSON))
     _delete_token_header(paths)
     _links(paths)
     job_contract.links(paths)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 from starlette.datastructures import FormData, UploadFile
 
 from policy_audit.errors import PolicyAuditError
@@ -49,9 +49,14 @@ class DocumentIn(BaseModel):
         return text
 
 
+_FORCE_HELP = ("Score the document even if it never mentions license plate readers "
+               "(otherwise 422 not-an-alpr-policy).")
+
+
 class AuditIn(DocumentIn):
     rubric: str | None = Field(default=None, max_length=128)
     jurisdiction: str | None = Field(default=None, max_length=64)
+    force: StrictBool = Field(default=False, description=_FORCE_HELP)  # JSON true/false only
 
 
 class BatchIn(BaseModel):
@@ -60,6 +65,7 @@ class BatchIn(BaseModel):
     documents: list[DocumentIn] = Field(default_factory=list)
     rubric: str | None = Field(default=None, max_length=128)
     jurisdiction: str | None = Field(default=None, max_length=64)
+    force: StrictBool = Field(default=False, description=_FORCE_HELP)  # JSON true/false only
 
 
 def _request_body(json_model: type[BaseModel], multipart: dict[str, Any]) -> dict[str, Any]:
@@ -104,6 +110,7 @@ _FORM_OPTIONS = {
             "for state-law checks; unknown codes get 422."
         ),
     },
+    "force": {"type": "boolean", "default": False, "description": _FORCE_HELP},
 }
 _SINGLE_FORM = {"file": {"type": "string", "format": "binary"}, **_FORM_OPTIONS}
 _BATCH_FORM = {
@@ -244,7 +251,20 @@ def _query(request: Request, key: str) -> str | None:
     return request.query_params.get(key)
 
 
-_QUERY_KEYS = frozenset({"rubric", "jurisdiction"})
+_QUERY_KEYS = frozenset({"rubric", "jurisdiction", "force"})
+_TRUE = frozenset({"1", "true", "on", "yes"})
+_FALSE = frozenset({"", "0", "false", "off", "no"})
+
+
+def truthy(value: str | None) -> bool:
+    """A form checkbox ("on") or a flag ("true", "1", "yes"; "false", "0", "no" or nothing
+    for false). Anything else is refused (422), never silently read as false."""
+    word = (value or "").strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise Problem(422, f"'force' must be true or false, not {value!r}.", code="invalid-request")
 
 
 def _check_query(request: Request, service: AuditService) -> None:
@@ -255,8 +275,8 @@ def _check_query(request: Request, service: AuditService) -> None:
     if unknown:
         raise Problem(
             422,
-            f"Unknown query parameter {unknown[0]!r}; this endpoint takes only 'rubric' and "
-            "'jurisdiction'.",
+            f"Unknown query parameter {unknown[0]!r}; this endpoint takes only 'rubric', "
+            "'jurisdiction' and 'force'.",
             code="invalid-request",
         )
     service.check_request(_query(request, "rubric"), _query(request, "jurisdiction"))
@@ -276,7 +296,9 @@ def build_router(settings: Settings) -> APIRouter:
         description=(
             'Multipart with a `file` part, or JSON `{"text": ..., "name": ...}`. Optional '
             "`rubric` (a shipped rubric id) and `jurisdiction` (a state code such as `VA`: "
-            "adds `legal_findings`). 201 with the scorecard, `id`, `links` and a one-time "
+            "adds `legal_findings`), `force` (score a document that never mentions license "
+            "plate readers; without it such a document gets 422 `not-an-alpr-policy`). "
+            "201 with the scorecard, `id`, `links` and a one-time "
             "`delete_token`; 200 with the saved audit when the same document was already "
             "scored with the same rubric and jurisdiction."
         ),
@@ -290,6 +312,7 @@ def build_router(settings: Settings) -> APIRouter:
             try:
                 rubric = _text_field(form, "rubric") or _query(request, "rubric")
                 jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
+                force = truthy(_text_field(form, "force") or _query(request, "force"))
                 service.check_request(rubric, jurisdiction)
                 upload = form.get("file")
                 if not isinstance(upload, UploadFile):
@@ -304,7 +327,7 @@ def build_router(settings: Settings) -> APIRouter:
                 await form.close()
             saved = await scoring(
                 request, service.create, data, name=name, rubric=rubric,
-                jurisdiction=jurisdiction,
+                jurisdiction=jurisdiction, force=force,
             )
         elif _is_json(media_type):
             body: AuditIn = _validate(AuditIn, await _json_body(request))
@@ -318,6 +341,7 @@ def build_router(settings: Settings) -> APIRouter:
                 rubric=rubric,
                 jurisdiction=jurisdiction,
                 default_name="pasted text",
+                force=body.force or truthy(_query(request, "force")),
             )
         else:
             raise _unsupported(media_type, "multipart/form-data with a 'file', or JSON")
@@ -347,6 +371,7 @@ def build_router(settings: Settings) -> APIRouter:
             try:
                 rubric = _text_field(form, "rubric") or _query(request, "rubric")
                 jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
+                force = truthy(_text_field(form, "force") or _query(request, "force"))
                 uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
                 documents_field = _text_field(form, "documents")
                 documents: list[DocumentIn] = []
@@ -374,6 +399,7 @@ def build_router(settings: Settings) -> APIRouter:
             documents = body.documents
             rubric = body.rubric or _query(request, "rubric")
             jurisdiction = body.jurisdiction or _query(request, "jurisdiction")
+            force = body.force or truthy(_query(request, "force"))
             _check_count(len(documents), limit)
             service.check_request(rubric, jurisdiction)
         else:
@@ -392,6 +418,7 @@ def build_router(settings: Settings) -> APIRouter:
                     request.url.path,
                     rubric=rubric,
                     jurisdiction=jurisdiction,
+                    force=force,
                 )
                 for index, (name, data, default) in enumerate(items)
             ]
@@ -495,6 +522,7 @@ def _batch_item(
     *,
     rubric: str | None,
     jurisdiction: str | None,
+    force: bool = False,
 ) -> dict[str, Any]:
     item: dict[str, Any] = {"index": index, "name": name}
     try:
@@ -506,6 +534,7 @@ def _batch_item(
             rubric=rubric,
             jurisdiction=jurisdiction,
             default_name=default_name,
+            force=force,
         )
     except Problem as problem:
         body = problem_body(problem.status, problem.detail, instance=instance, code=problem.code)
@@ -568,6 +597,7 @@ def _rubric_detail(rubric: Any) -> dict[str, Any]:
     detail = _rubric_summary(rubric)
     del detail["links"]
     detail["grades"] = rubric.grades
+    detail["grade_meanings"] = {grade: rubric.grade_meaning(grade) for grade in rubric.grades}
     detail["criteria"] = [
         c.model_dump(mode="json", include=_CRITERION_FIELDS) for c in rubric.criteria
     ]

@@ -125,6 +125,7 @@ class AuditService:
         rubric: str | None = None,
         jurisdiction: str | None = None,
         default_name: str = "document",
+        force: bool = False,
         delete_token_hash: str | None = None,
     ) -> Saved:
         """``delete_token_hash``: store this (a job's token, api/job_service.py) instead of
@@ -144,7 +145,7 @@ class AuditService:
             return Saved(self.fresh(existing, data), created=False)
 
         # The shipped rubric goes by id: each worker loads (and caches) it once.
-        job = AuditJob(data, name, loaded.id, state or None, self.settings.limits)
+        job = AuditJob(data, name, loaded.id, state or None, self.settings.limits, force=force)
         result = self.pool.run(job)
         source, card = result.source, result.scorecard
         token = secrets.token_urlsafe(32) if delete_token_hash is None else None

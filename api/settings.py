@@ -25,11 +25,11 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
+from policy_audit.defaults import DATABASE_ENV, DEFAULT_DATABASE_URL
 from policy_audit.ingest import Limits
 from policy_audit.worker import DEFAULT_DEADLINE, DEFAULT_MEMORY_MB, default_size
 
 MB = 1024 * 1024
-DEFAULT_DATABASE_URL = "sqlite:///./policy-audit.db"
 # Multipart framing and the small form fields that travel with one file.
 BODY_OVERHEAD = 64 * 1024
 
@@ -61,7 +61,7 @@ class Settings(BaseModel):
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         values: dict[str, object] = {}
-        url = env.get("POLICY_AUDIT_DATABASE_URL") or env.get("DATABASE_URL")
+        url = next((env[var] for var in DATABASE_ENV if env.get(var)), None)
         if url:
             values["database_url"] = url
         megabytes = {

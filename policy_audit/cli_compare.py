@@ -45,7 +45,7 @@ def _limits(parser: argparse.ArgumentParser) -> None:
                         help="write to this one file instead of standard output")
 
 
-def add_compare_parser(commands: argparse._SubParsersAction) -> None:
+def add_compare_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     compare = commands.add_parser(
         "compare", help="compare versions of a policy (or one draft with the model language)",
         description="Compare two or more versions of a policy, in the order given: each "
@@ -69,7 +69,7 @@ def add_compare_parser(commands: argparse._SubParsersAction) -> None:
     _limits(compare)
 
 
-def add_rank_parser(commands: argparse._SubParsersAction) -> None:
+def add_rank_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rank = commands.add_parser(
         "rank", help="place a policy among its peers, per criterion and overall",
         description="Place a policy among a folder of policies (or the shipped reference "

@@ -173,8 +173,8 @@ def retention_chart(place: RetentionPlace, width: int = 360) -> Markup:
     parts.append(f'<text x="{width - 18:.1f}" y="58" text-anchor="middle" '
                  'font-size="10">none</text>')
     stacks: dict[float, int] = {}
-    for days in place.peer_days:
-        x = round(x_of(days), 0)
+    for peer_days in place.peer_days:
+        x = round(x_of(peer_days), 0)
         level = stacks.get(x, 0)
         stacks[x] = level + 1
         y = 41 - 5 * min(level, 6)

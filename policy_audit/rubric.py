@@ -26,13 +26,13 @@ from pydantic import (
     model_validator,
 )
 
+from .defaults import BUILTIN_RUBRICS as BUILTIN_RUBRICS
+from .defaults import DEFAULT_RUBRIC as DEFAULT_RUBRIC
 from .errors import RubricError
 from .models import Level
 from .registry import scorer_names
 
 IDENT = r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$"
-BUILTIN_RUBRICS = ("comprehensive", "core")
-DEFAULT_RUBRIC = "comprehensive"
 
 
 class _Strict(BaseModel):
@@ -224,6 +224,10 @@ class Rubric(_Strict):
     grades: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=lambda: {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0, "F": 0.0}
     )
+    grade_meanings: dict[str, Annotated[str, Field(min_length=3)]] = Field(
+        default_factory=dict,
+        description="What each grade tells a reader, in a sentence (shown next to the grade).",
+    )
     criteria: tuple[Criterion, ...]
     digest: str = Field(
         default="", description="sha256 of the rubric's files (manifest, criteria, loopholes): "
@@ -246,6 +250,10 @@ class Rubric(_Strict):
                 owner[element.id] = criterion.id
         if 0.0 not in self.grades.values():
             raise ValueError("grades need a band starting at 0 (e.g. F = 0)")
+        unknown = sorted(set(self.grade_meanings) - set(self.grades))
+        if unknown:
+            raise ValueError(f"grade_meanings names grade {unknown[0]!r}, which is not in "
+                             "[grades]; use the same letters")
         return self
 
     def criterion(self, criterion_id: str) -> Criterion:
@@ -258,6 +266,17 @@ class Rubric(_Strict):
         bands = sorted(self.grades.items(), key=lambda item: item[1], reverse=True)
         return next(letter for letter, floor in bands if score >= floor)
 
+    def grade_meaning(self, grade: str) -> str:
+        """The grade in words: the rubric's own sentence, else its score range."""
+        if grade in self.grade_meanings:
+            return self.grade_meanings[grade]
+        floor = self.grades.get(grade)
+        if floor is None:
+            return ""
+        above = sorted(f for f in self.grades.values() if f > floor)
+        top = f"below {above[0]:g}" if above else "up to 100"
+        return f"An overall score of {floor:g} {top}."
+
 
 class _Manifest(_Strict):
     id: Annotated[str, Field(pattern=IDENT)]
@@ -267,6 +286,7 @@ class _Manifest(_Strict):
     criteria_dir: str = "criteria"
     criteria: list[str] | None = None
     grades: dict[str, float] | None = None
+    grade_meanings: dict[str, str] | None = None
 
 
 def rubric_root() -> Path:
@@ -349,11 +369,14 @@ def load_rubric_dir(folder: Path) -> Rubric:
             f"{missing[0]}.toml does not exist"
         )
     criteria = tuple(load_criterion(available[cid]) for cid in wanted)
-    fields = manifest.model_dump(exclude={"criteria_dir", "criteria", "grades"})
+    fields = manifest.model_dump(exclude={"criteria_dir", "criteria", "grades",
+                                          "grade_meanings"})
     fields["digest"] = files_digest(
         [manifest_path, *(available[cid] for cid in wanted), rubric_root() / "loopholes.toml"])
     if manifest.grades is not None:
         fields["grades"] = manifest.grades
+    if manifest.grade_meanings is not None:
+        fields["grade_meanings"] = manifest.grade_meanings
     try:
         return Rubric.model_validate({**fields, "criteria": criteria})
     except ValidationError as exc:

@@ -92,9 +92,6 @@ def test_shipped_reference_set_is_figures_with_sources() -> None:
     assert percentile(low - 1) == 0 and percentile(high + 1) == 100
 
 
-@pytest.mark.skipif(not hasattr(policy_audit, "_LAZY"),
-                    reason="the package still imports the pipeline eagerly (lazy exports "
-                    "come with the CLI start-up work)")
 def test_reference_imports_without_spacy() -> None:
     code = ("import sys, policy_audit.reference as r; r.percentile(50); "
             "print('spacy' in sys.modules)")

@@ -151,6 +151,7 @@ def align(old: list[Section], new: list[Section]) -> list[Pair]:
         free_new = [j for j in sorted(long_new) if j not in taken_new]
         if not free_old or not free_new:
             break
+        assert scores is not None  # the loop runs only with scores
         sub = scores[numpy.ix_(free_old, free_new)]
         found = False
         for row, i in enumerate(free_old):

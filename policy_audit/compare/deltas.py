@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..models import Evidence, Level, PageSpan, Scorecard
 from .align import limited
@@ -232,7 +233,11 @@ def _loopholes(card: Scorecard) -> dict[tuple[str, str], LoopholeRef]:
     }
 
 
-def _minus(a: dict, b: dict) -> list:
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _minus(a: dict[K, V], b: dict[K, V]) -> list[V]:
     return [value for key, value in a.items() if key not in b]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .align import Pair, align
@@ -75,12 +76,12 @@ def _diff_words(runs: list[DiffRun], old: list[Word], new: list[Word], a: tuple[
 Opcode = tuple[str, int, int, int, int]
 
 
-def _readable(opcodes: list[Opcode]) -> list[Opcode]:
+def _readable(opcodes: Sequence[Opcode]) -> list[Opcode]:
     """A rewritten passage as one deletion and one insertion, not confetti: a short
     unchanged stretch between changes ("the", "of", "Services" that happen to recur in two
     different paragraphs) is folded into them (after diff-match-patch's "semantic cleanup",
     counted in words)."""
-    blocks = [list(op) for op in opcodes]
+    blocks: list[Opcode] = list(opcodes)
     merged = True
     while merged:
         merged = False
@@ -94,10 +95,10 @@ def _readable(opcodes: list[Opcode]) -> list[Opcode]:
             # A word or two between changes as large; longer only between much larger ones
             # (so that "Public Safety Committee" between two one-word edits stays).
             if length <= around and (length <= 2 or around >= 3 * length):
-                blocks[k - 1:k + 2] = [["replace", before[1], after[2], before[3], after[4]]]
+                blocks[k - 1:k + 2] = [("replace", before[1], after[2], before[3], after[4])]
                 merged = True
                 break
-    return [(op, i1, i2, j1, j2) for op, i1, i2, j1, j2 in blocks]
+    return blocks
 
 
 def _replace(runs: list[DiffRun], old: list[Word], new: list[Word], a: tuple[int, int],
@@ -151,7 +152,7 @@ def _append(runs: list[DiffRun], op: str, words: list[Word], start: int, end: in
     # Keep the space before the run, so that concatenating the runs reads as prose.
     if (start > 0 and words[start].start > words[start - 1].end) or (runs and start == 0):
         chunk = " " + chunk
-    runs.append(DiffRun(op=op, text=chunk))  # type: ignore[arg-type]
+    runs.append(DiffRun(op=op, text=chunk))
 
 
 def _ref(section: Section, pages: PageLookup | None) -> SectionRef:

@@ -65,7 +65,7 @@ def section_label(section: SectionChange) -> str:
     ref = section.new or section.old
     assert ref is not None
     title = f"§ {ref.number} {ref.title}" if ref.number else ref.title
-    notes = [section.status]
+    notes: list[str] = [section.status]
     if section.moved:
         notes.append("moved")
     if section.renumbered and section.old and section.new:
@@ -129,10 +129,10 @@ def render_text(comparison: Comparison) -> str:
         for index, at in enumerate(c.versions):
             out += textwrap.wrap(f"v{index + 1} {reading(at)}: {quote_of(at)}", WIDTH,
                                  initial_indent="  ", subsequent_indent="      ")
-        for step in c.steps:
-            if step.touched_by:
-                out += textwrap.wrap(f"v{step.from_version + 1}→v{step.to_version + 1} "
-                                     f"edited: {'; '.join(step.touched_by)}", WIDTH,
+        for change in c.steps:
+            if change.touched_by:
+                out += textwrap.wrap(f"v{change.from_version + 1}→v{change.to_version + 1} "
+                                     f"edited: {'; '.join(change.touched_by)}", WIDTH,
                                      initial_indent="  ! ", subsequent_indent="    ")
     for step in comparison.steps:
         out += _step_text(step, names)
@@ -145,8 +145,8 @@ def _step_text(step: Step, names: list[str]) -> list[str]:
                f"{n} {k}" for k, n in step.counts.items() if n)]
     for title, items in (("New conflicts", step.conflicts_new),
                          ("Resolved conflicts", step.conflicts_resolved)):
-        for item in items:
-            out += textwrap.wrap(f"{title} ({item.criterion}): {item.description}", WIDTH,
+        for conflict in items:
+            out += textwrap.wrap(f"{title} ({conflict.criterion}): {conflict.description}", WIDTH,
                                  initial_indent="  ", subsequent_indent="    ")
     for title, loopholes in (("New loophole", step.loopholes_new),
                              ("Loophole removed", step.loopholes_resolved)):
@@ -247,10 +247,10 @@ def render_markdown(comparison: Comparison) -> str:
         out += ["", f"### {md(c.title)}: {ARROWS[c.change]} {c.change}", ""]
         for index, at in enumerate(c.versions):
             out.append(f"- **v{index + 1}, {reading(at)}:** {md(quote_of(at))}")
-        for step in c.steps:
-            if step.touched_by:
-                out.append(f"- *Edited v{step.from_version + 1}→v{step.to_version + 1}:* "
-                           f"{md('; '.join(step.touched_by))}")
+        for change in c.steps:
+            if change.touched_by:
+                out.append(f"- *Edited v{change.from_version + 1}→v{change.to_version + 1}:* "
+                           f"{md('; '.join(change.touched_by))}")
     for step in comparison.steps:
         out += ["", f"## Changes {md(names[step.from_version])} → {md(names[step.to_version])}",
                 "", f"{step.overall_delta:+g} points; " + ", ".join(

@@ -144,6 +144,24 @@ def test_a_document_over_the_deadline_or_hitting_a_bug_fails_alone(
     assert body["status"] == "done" and body["counts"]["failed"] == 2
 
 
+def test_force_scores_documents_that_never_mention_plate_readers(client: TestClient) -> None:
+    parking = "Parking policy. Vehicles may park downtown for two hours on weekdays.\n"
+    plain = submit(client, [parking])
+    forced = client.post("/api/v1/jobs?force=true", json={"documents": [{"text": parking}]})
+    assert forced.status_code == 202 and forced.json()["force"] is True
+    assert plain["force"] is False
+    run_jobs(client)
+    refused = client.get(f"/api/v1/jobs/{plain['id']}").json()["documents"][0]
+    assert refused["status"] == "failed"
+    assert refused["problem"]["code"] == "not-an-alpr-policy"
+    scored = client.get(forced.headers["location"]).json()["documents"][0]
+    assert scored["status"] == "done"
+    bad = client.post("/api/v1/jobs?force=maybe", json={"documents": [{"text": parking}]})
+    assert is_problem(bad, 422) and "'force' must be true or false" in bad.json()["detail"]
+    unknown = client.post("/api/v1/jobs?colour=red", json={"documents": [{"text": parking}]})
+    assert is_problem(unknown, 422) and "colour" in unknown.json()["detail"]
+
+
 def test_a_document_delivered_twice_is_scored_once(client: TestClient) -> None:
     job = submit(client, [policy_text("twice")])
     jobs = client.app.state.jobs

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("rubric_id", sa.String(128), nullable=False),
         sa.Column("jurisdiction", sa.String(16), nullable=False, server_default=""),
         sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("force", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("delete_token_hash", sa.String(64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
