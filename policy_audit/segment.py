@@ -108,9 +108,23 @@ def sentence_starts(text: str, lines: list[Line]) -> set[int]:
         starts.add(line.start)
         if line.kind == "body" or line.kind == "item":
             for match in _SENTENCE_END.finditer(line.text):
-                if not _ABBREVIATION.search(line.text[: match.start()].rstrip("\"'”’)]")):
+                if not _ends_with_abbreviation(line.text, match.start()):
                     starts.add(line.start + match.end())
     return starts
+
+
+# Longer than any abbreviation above ("r.s.a." with its word boundary), so a match found in
+# the window is the match in the whole line.
+_ABBREVIATION_WINDOW = 24
+
+
+def _ends_with_abbreviation(text: str, end: int) -> bool:
+    """Whether ``text[:end]``, closing quotes and brackets aside, ends with an abbreviation.
+    Only the last few characters are searched: searching the whole line before each
+    sentence end made one long line quadratic (a 1,000,000-character line: minutes)."""
+    while end and text[end - 1] in "\"'”’)]":
+        end -= 1
+    return bool(_ABBREVIATION.search(text, max(0, end - _ABBREVIATION_WINDOW), end))
 
 
 @Language.component("policy_audit_structure")
