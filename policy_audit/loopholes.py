@@ -55,9 +55,11 @@ def library() -> tuple[tuple[Loophole, re.Pattern[str]], ...]:
 
 
 def find_loopholes(doc: Doc, source: SourceText) -> list[LoopholeFound]:
+    from .segment import text_of  # spaCy is loaded only when a document is read
+
     sentences = list(doc.sents)
     starts = [s.start_char for s in sentences]
-    whole = doc.text  # rebuilt from every token on each access: read it once
+    whole = text_of(doc)
     found: list[LoopholeFound] = []
     for loophole, pattern in library():
         quotes: list[Evidence] = []

@@ -130,7 +130,7 @@ def _ends_with_abbreviation(text: str, end: int) -> bool:
 @Language.component("policy_audit_structure")
 def structure_component(doc: Doc) -> Doc:
     """Set sentence starts on line and sentence boundaries; record sections as spans."""
-    text = doc.text  # rebuilt from every token on each access: read it once
+    text = text_of(doc)
     lines = split_lines(text)
     starts = sentence_starts(text, lines)
     # One array write: setting ``token.is_sent_start`` token by token re-checks the whole
@@ -161,12 +161,45 @@ def get_nlp() -> Language:
     nlp = spacy.blank("en")
     # Only the tokenizer runs (no parser), so ingest's own character limit governs.
     nlp.max_length = 3_100_000
+    nlp.tokenizer.token_match = _keep_whole
     nlp.add_pipe("policy_audit_structure")
     return nlp
 
 
+# spaCy strips prefixes and suffixes one character at a time, searching the whole
+# remaining string each time: a run of 20,000 "*" took 30 s, quadratic. A long string that
+# starts or ends with a run of punctuation is kept as one token instead (no word hides in
+# such a run; a URL ending "….pdf." still has its full stop split off as before).
+_LONG_STRING = 40
+_AFFIX_RUN = 8
+
+
+def _keep_whole(string: str) -> bool:
+    if len(string) <= _LONG_STRING:
+        return False
+    return not any(c.isalnum() for c in string[:_AFFIX_RUN]) or not any(
+        c.isalnum() for c in string[-_AFFIX_RUN:]
+    )
+
+
 def make_doc(text: str) -> Doc:
-    return get_nlp()(text)
+    nlp = get_nlp()
+    # spaCy rebuilds ``Doc.text`` from every token each time it is read (a Python object
+    # per token: as long as tokenizing again). The text is known: keep it with the Doc.
+    doc = nlp.make_doc(text)
+    doc.user_data[_TEXT] = text
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+_TEXT = "policy_audit_text"
+
+
+def text_of(doc: Doc) -> str:
+    """The Doc's text, without rebuilding it from its tokens when ``make_doc`` kept it."""
+    text = doc.user_data.get(_TEXT)
+    return text if isinstance(text, str) else doc.text
 
 
 def lines_of(doc: Doc) -> list[Line]:

@@ -33,12 +33,15 @@ from ..models import Finding
 from ..rubric import compiled
 from ..segment import get_nlp
 from .clause import (
+    CLAUSE_WINDOW,
     DISCRETIONARY,
     EXCEPTION_RE,
     NARROW_EXCEPTIONS,
     PLAIN_FACT,
     ScopedReading,
+    around,
     exception_kinds,
+    exception_phrase,
     read_lead_in,
     read_scoped,
     scope_start,
@@ -297,19 +300,26 @@ def _reading(text: str, match: re.Match[str], context: _Context
 
 def _inline_lead_in(text: str, key: int) -> ScopedReading | None:
     """A lead-in inside the sentence: "The operator shall: (a) log in; (b) record ..."."""
+    text, offset = around(text, key, key)  # a long text is read near the key only
+    key -= offset
     colon = text.rfind(":", 0, key)
     if colon < 0 or text[colon + 1 : colon + 2].isdigit():
         return None
     return read_lead_in(text[scope_start(text, colon) : colon])
 
 
+_ONLY_BEFORE_RE = re.compile(r"(?i)\bonly\s+$")
+
+
 def _exceptions(text: str, key_end: int) -> tuple[bool, str | None]:
     """(an exception swallows the element, the approval exception that qualifies it)."""
     qualifying = None
-    for found in EXCEPTION_RE.finditer(text, key_end):
-        if re.search(r"(?i)\bonly\s+$", text[: found.start()]):
+    # As ``clause.exceptions_after``: within the clause window, each phrase read up to its
+    # first 200 characters, without copying the text before or after it.
+    for found in EXCEPTION_RE.finditer(text, key_end, key_end + CLAUSE_WINDOW):
+        if _ONLY_BEFORE_RE.search(text, max(0, found.start() - 40), found.start()):
             continue  # "only with the approval of" is a requirement, not an exception
-        phrase = re.split(r"(?<=[.;])\s", text[found.start() :], maxsplit=1)[0][:200].strip()
+        phrase = exception_phrase(text, found.start())
         kind = exception_kinds([phrase])[0]
         if kind == "law" and _STATUTE_NAMED_RE.search(phrase) and not _LAW_WORD_RE.search(phrase):
             kind = "statute"  # "unless explicitly authorized by state statute": enacted law
