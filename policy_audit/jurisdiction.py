@@ -261,8 +261,8 @@ def _whole_lists(findings: list[Finding], text: str | None) -> list[Finding]:
     return whole
 
 
-_CUE_SPEC = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+(?:\[[a-z_]+(?:\+[a-z_]+)*\])?$")
-_SENTENCE_RE = re.compile(r"[^\n.;]+(?:[.;]|$)", re.MULTILINE)
+_CUE_SPEC = re.compile(r"^[a-z_]++(?:\.[a-z_]++)++(?:\[[a-z_]++(?:\+[a-z_]++)*+\])?$")
+_SENTENCE_RE = re.compile(r"[^\n.;]++(?:[.;]|$)", re.MULTILINE)
 
 
 

@@ -40,10 +40,10 @@ DURATION_RE = re.compile(
     (?<![\w.])
     (?P<num>
         \d{{1,3}}(?:,\d{{3}}){{1,3}} | \d{{1,9}}(?:\.\d{{1,6}})?
-      | (?:{_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD}))*
+      | (?:{_WORD})(?:[\s-]++(?:and[\s-]++)?(?:{_WORD}))*
       | an?(?=\s+(?:calendar\s+)?(?:year|month|week|day|hour)\b)
     )
-    \s*(?:\(\s*(?P<digits>\d[\d,]{{0,12}})\s*\))?
+    \s*+(?:\(\s*(?P<digits>\d[\d,]{{0,12}})\s*\))?
     [\s-]*(?:(?:calendar|business|consecutive|working)\s+)?
     (?P<unit>{_UNIT})\b
     """
