@@ -42,14 +42,15 @@ def open_link_brackets(scale: float = 1.0) -> tuple[str, bytes]:
 
 
 def durations(scale: float = 1.0) -> tuple[str, bytes]:
-    """570 KB of durations: numbers and time units, with and without punctuation, the
-    material the retention readers look at most closely."""
+    """570 KB of durations: numbers and time units, with and without punctuation, in
+    retention sentences, the material the retention readers look at most closely."""
     size = int(570_000 * scale)
     unit = (
-        "30 days 60 days, 90 days or 1 year 2 years and 6 months 12 hours 45 minutes "
-        "thirty (30) days ninety-nine days 1,000 days 3 weeks "
+        "ALPR data shall be retained for 30 days 60 days, 90 days or 1 year 2 years and "
+        "6 months 12 hours 45 minutes thirty (30) days ninety-nine days 1,000 days 3 weeks "
     )
-    body = "Retention\n" + (unit * (size // len(unit) + 1))[:size]
+    paragraph = unit * 20 + "\n\n"
+    body = "Retention\n\n" + (paragraph * (size // len(paragraph) + 1))[:size]
     return "durations.txt", body.encode()
 
 

@@ -17,6 +17,11 @@ class Limits(BaseModel):
         default=100 * MB, gt=0, description="Uncompressed size of a DOCX (zip bomb guard)."
     )
     max_characters: int = Field(default=3_000_000, gt=0, description="Extracted text length.")
+    max_line_characters: int = Field(
+        default=200_000, gt=0,
+        description="One line (paragraph) of the extracted text: no policy has a paragraph "
+        "of 30,000 words; a text that long on one line lost its line breaks or is no policy.",
+    )
     max_stream_bytes: int = Field(
         default=64 * MB, gt=0, description="Inflated size of one PDF stream (a page's content)."
     )
