@@ -131,7 +131,7 @@ def read_field(field: Field) -> list[Finding]:
 def _public_audit(clause: Clause) -> Finding | None:
     """A "Public Search Audit" label: the searches themselves are open to the public."""
     line = clause.line
-    if _PUBLIC_AUDIT_RE.search(line.text) and len(line.text) < 40:
+    if len(line.text) < 40 and _PUBLIC_AUDIT_RE.search(line.text):
         return make_finding(clause, "reporting", ["reporting.public_figures"])
     return None
 
