@@ -289,9 +289,12 @@ def _subject_start(text: str, start: int, modal: re.Match[str]) -> int:
     earlier = list(_SCOPED_MODAL_RE.finditer(text, start, modal.start()))
     if not earlier:
         return start
-    joins = list(re.finditer(r"(?i)\b(?:and|or)\b|,", text[: modal.start()]))
-    joins = [j for j in joins if j.start() >= earlier[-1].end()]
+    # Only the joins after the earlier modal count: search there, not from the text's start.
+    joins = list(_JOIN_RE.finditer(text, earlier[-1].end(), modal.start()))
     return joins[-1].start() if joins else modal.start()
+
+
+_JOIN_RE = re.compile(r"(?i)\b(?:and|or)\b|,")
 
 
 def _read_modal(text: str, start: int, modal: re.Match[str], key: int, after: bool
