@@ -86,7 +86,9 @@ class NearMiss(_Strict):
 
 def _compiles(pattern: str) -> str:
     try:
-        re.compile(pattern)
+        # Compiled as it will be used (and cached): loading the rubric, which a worker's
+        # warm-up does, pays for compiling its ~200 patterns, not the first audit.
+        compiled(pattern)
     except re.error as exc:
         raise ValueError(f"not a valid regular expression ({exc}); fix the pattern") from None
     return pattern
