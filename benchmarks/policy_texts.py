@@ -49,7 +49,14 @@ def real_policy(words: int) -> tuple[str, str]:
             parts.append("")
             if count >= words:
                 break
-    return "\n\n".join(parts).strip() + "\n", origin
+    text = "\n\n".join(parts).strip()
+    extra = len(text.split()) - words
+    if extra > 0:  # the last paragraph overshot: cut it to the word
+        last = text.rsplit("\n\n", 1)
+        kept = last[-1].split(" ")
+        last[-1] = " ".join(kept[: max(1, len(kept) - extra)])
+        text = "\n\n".join(last)
+    return text + "\n", origin
 
 
 def one_line(text: str) -> str:
