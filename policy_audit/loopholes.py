@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RubricError
 from .models import ClauseReading, Evidence, LoopholeFound, SourceText
-from .rubric import IDENT, rubric_root
+from .rubric import IDENT, compiled, rubric_root
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -49,7 +49,7 @@ def library() -> tuple[tuple[Loophole, re.Pattern[str]], ...]:
         return ()
     try:
         parsed = _Library.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        return tuple((lh, re.compile(lh.pattern, re.IGNORECASE)) for lh in parsed.loophole)
+        return tuple((lh, compiled(lh.pattern)) for lh in parsed.loophole)
     except (tomllib.TOMLDecodeError, ValidationError, re.error) as exc:
         raise RubricError(f"{path}: {exc}".splitlines()[0]) from None
 

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from .errors import RubricError
+from .first_char import guarded
 from .models import Level
 from .registry import scorer_names
 
@@ -72,7 +73,7 @@ class Example(_Strict):
 @functools.lru_cache(maxsize=1024)
 def compiled(pattern: str) -> re.Pattern[str]:
     """A rubric pattern, compiled once; rubric patterns match case-insensitively."""
-    return re.compile(pattern, re.IGNORECASE)
+    return re.compile(guarded(pattern, re.IGNORECASE), re.IGNORECASE)
 
 
 class NearMiss(_Strict):
