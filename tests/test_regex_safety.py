@@ -181,8 +181,8 @@ def test_the_census_sees_the_hot_path() -> None:
     for module in ("policy_audit/ingest/clean.py", "policy_audit/ingest/markdown.py",
                    "policy_audit/segment.py", "policy_audit/fields.py",
                    "policy_audit/detect/clause.py", "policy_audit/detect/durations.py",
-                   "policy_audit/rubric.py", "policy_audit/loopholes.py",
-                   "policy_audit/jurisdiction.py"):
+                   # rubric.py compiles the rubric's and the loophole library's patterns
+                   "policy_audit/rubric.py", "policy_audit/jurisdiction.py"):
         assert module in places, module
 
 
