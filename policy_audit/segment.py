@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -134,11 +134,17 @@ def structure_component(doc: Doc) -> Doc:
     lines = split_lines(text)
     starts = sentence_starts(text, lines)
     # One array write: setting ``token.is_sent_start`` token by token re-checks the whole
-    # Doc's annotation each time, which is quadratic (10 s for a 25,000-word policy).
-    flags = numpy.fromiter(
-        (1 if i == 0 or token.idx in starts else -1 for i, token in enumerate(doc)),
-        dtype=numpy.int64, count=len(doc),
-    ).astype(numpy.uint64).reshape(-1, 1)  # spaCy stores -1 ("not a start") as uint64
+    # Doc's annotation each time, which is quadratic (10 s for a 25,000-word policy). The
+    # tokens' offsets come as one array too: a Python loop over the tokens cost a fifth of
+    # the tokenizer's own time.
+    offsets = doc.to_array([IDX]).reshape(-1)
+    flags = numpy.where(
+        numpy.isin(offsets, numpy.fromiter(starts, dtype=offsets.dtype, count=len(starts))),
+        1, -1,
+    ).astype(numpy.int64)
+    if len(flags):
+        flags[0] = 1
+    flags = flags.astype(numpy.uint64).reshape(-1, 1)  # spaCy stores -1 ("not a start") as uint64
     if len(doc):
         doc.from_array([SENT_START], flags)
     doc.user_data["policy_audit_lines"] = lines

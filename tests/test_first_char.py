@@ -65,6 +65,18 @@ def test_first_characters(pattern: str, expected: set[str] | None) -> None:
     assert first_chars(pattern) == (frozenset(expected) if expected is not None else None)
 
 
+def test_guarded_recipient_patterns_find_what_the_plain_ones_find() -> None:
+    from policy_audit.detect.recipients import RECIPIENT_PATTERNS
+
+    text = sample_text() + "\nshared with ICE, the FBI, Ada County ID SO and Texas DPS\n"
+    for kind, fast in RECIPIENT_PATTERNS.items():
+        plain = fast.pattern.replace(fast.pattern[fast.pattern.index("(?=[") :
+                                                  fast.pattern.index("])") + 2], "", 1)
+        assert plain != fast.pattern, kind
+        assert [m.span() for m in fast.finditer(text)] == [
+            m.span() for m in re.finditer(plain, text)], kind
+
+
 def test_global_flags_stay_first() -> None:
     fast = guarded(r"(?i)(?s)\b(?:alpha|beta)\b")
     assert fast.startswith("(?i)(?s)(?=[")
