@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -248,14 +249,17 @@ def _element_state(clause: Clause, text: str, element: ElementSpec, context: _Co
                    ) -> _State | None:
     """How firmly the clause (``text``, framed by its key) states the element, or None when
     it does not mention it."""
-    matches = list(compiled(element.pattern).finditer(text))
-    if not matches:
+    # Matches are found one at a time: the first binding one ends the search, and the rest
+    # of a long clause (a portal's list of agencies) need not be scanned.
+    matches = compiled(element.pattern).finditer(text)
+    first = next(matches, None)
+    if first is None:
         return None
     if element.require == "any":
         return _State("")
     prohibiting = in_prohibited_list(clause) or bool(PROHIBITED_CONTEXT_RE.search(text))
     best = _State(".soft")
-    for match in matches:
+    for match in itertools.chain((first,), matches):
         reading, rules = _reading(text, match, context)
         prohibited = prohibiting or (context.negative_heading and "lead-in" not in rules)
         if not _binding(reading, element.require, prohibited):
