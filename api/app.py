@@ -11,7 +11,16 @@ from starlette.types import ASGIApp
 
 from policy_audit.worker import AuditPool
 
-from . import docs, problems, web
+from . import (
+    allow,
+    compare_web,
+    comparisons,
+    database_errors,
+    docs,
+    openapi_contract,
+    problems,
+    web,
+)
 from .routes import build_router
 from .service import AuditService
 from .settings import Settings
@@ -52,8 +61,13 @@ def create_app(settings: Settings | None = None, pool: AuditPool | None = None) 
     app.state.settings = settings
     app.state.service = service
     problems.install(app, html_errors=web.html_errors)
+    allow.install(app)
+    database_errors.install(app)
     app.include_router(build_router(settings))
     app.include_router(web.build_web_router(settings))
+    app.include_router(comparisons.build_router(settings))
+    app.include_router(compare_web.build_router(settings))
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     docs.install(app)
+    openapi_contract.install(app, settings, sorted(service.rubrics))
     return app

@@ -182,7 +182,8 @@ async def _http_handler(request: Request, exc: Exception) -> ProblemResponse:
         detail = _HTTP_DETAILS[status]
     if status == 413:
         detail = _HTTP_DETAILS[413]
-    return problem_response(status, detail or _title(status), request=request, headers=exc.headers)
+    return problem_response(status, detail or _title(status), request=request,
+                            headers=dict(exc.headers) if exc.headers else None)
 
 
 async def _validation_handler(request: Request, exc: Exception) -> ProblemResponse:
@@ -209,6 +210,16 @@ async def _unexpected_handler(request: Request, exc: Exception) -> ProblemRespon
         request=request,
         code="internal-error",
     )
+
+
+def http_error_handler() -> Callable[[Request, Exception], Awaitable[Response]]:
+    """The handler of HTTP errors (404, 405, 413 ...), for modules that adjust one status."""
+    return _or_page(_http_handler)
+
+
+def or_page(handler: Handler) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """For handlers installed by other modules: a page for browsers, else the problem."""
+    return _or_page(handler)
 
 
 def install(app: FastAPI, html_errors: HtmlErrors | None = None) -> None:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 from starlette.datastructures import FormData, UploadFile
 
 from policy_audit.errors import PolicyAuditError
@@ -38,10 +38,25 @@ class DocumentIn(BaseModel):
     text: str = Field(description="The policy's text.")
     name: str | None = Field(default=None, max_length=1000)
 
+    @field_validator("text")
+    @classmethod
+    def _unicode(cls, text: str) -> str:
+        # JSON may escape half a surrogate pair ("\ud800"): not a character, not encodable.
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("contains an unpaired surrogate (\\ud800-\\udfff)") from None
+        return text
+
+
+_FORCE_HELP = ("Score the document even if it never mentions license plate readers "
+               "(otherwise 422 not-an-alpr-policy).")
+
 
 class AuditIn(DocumentIn):
     rubric: str | None = Field(default=None, max_length=128)
     jurisdiction: str | None = Field(default=None, max_length=64)
+    force: StrictBool = Field(default=False, description=_FORCE_HELP)  # JSON true/false only
 
 
 class BatchIn(BaseModel):
@@ -50,6 +65,7 @@ class BatchIn(BaseModel):
     documents: list[DocumentIn] = Field(default_factory=list)
     rubric: str | None = Field(default=None, max_length=128)
     jurisdiction: str | None = Field(default=None, max_length=64)
+    force: StrictBool = Field(default=False, description=_FORCE_HELP)  # JSON true/false only
 
 
 def _request_body(json_model: type[BaseModel], multipart: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +97,8 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
             return [walk(value) for value in node]
         return node
 
-    return walk(schema)
+    inlined: dict[str, Any] = walk(schema)
+    return inlined
 
 
 _FORM_OPTIONS = {
@@ -93,6 +110,7 @@ _FORM_OPTIONS = {
             "for state-law checks; unknown codes get 422."
         ),
     },
+    "force": {"type": "boolean", "default": False, "description": _FORCE_HELP},
 }
 _SINGLE_FORM = {"file": {"type": "string", "format": "binary"}, **_FORM_OPTIONS}
 _BATCH_FORM = {
@@ -155,11 +173,13 @@ async def scoring(request: Request, func: Callable[..., T], *args: Any, **kwargs
 
 
 def service_of(request: Request) -> AuditService:
-    return request.app.state.service
+    service: AuditService = request.app.state.service
+    return service
 
 
 def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 # request parsing -------------------------------------------------------------------
@@ -231,6 +251,37 @@ def _query(request: Request, key: str) -> str | None:
     return request.query_params.get(key)
 
 
+_QUERY_KEYS = frozenset({"rubric", "jurisdiction", "force"})
+_TRUE = frozenset({"1", "true", "on", "yes"})
+_FALSE = frozenset({"", "0", "false", "off", "no"})
+
+
+def truthy(value: str | None) -> bool:
+    """A form checkbox ("on") or a flag ("true", "1", "yes"; "false", "0", "no" or nothing
+    for false). Anything else is refused (422), never silently read as false."""
+    word = (value or "").strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise Problem(422, f"'force' must be true or false, not {value!r}.", code="invalid-request")
+
+
+def _check_query(request: Request, service: AuditService) -> None:
+    """Unknown query parameters, and an unknown rubric or state in the query, are refused
+    (422) even when the body names good ones: like an unknown JSON key, a value the client
+    sent is never silently ignored."""
+    unknown = sorted(set(request.query_params) - _QUERY_KEYS)
+    if unknown:
+        raise Problem(
+            422,
+            f"Unknown query parameter {unknown[0]!r}; this endpoint takes only 'rubric', "
+            "'jurisdiction' and 'force'.",
+            code="invalid-request",
+        )
+    service.check_request(_query(request, "rubric"), _query(request, "jurisdiction"))
+
+
 # routes ----------------------------------------------------------------------------
 
 
@@ -245,19 +296,23 @@ def build_router(settings: Settings) -> APIRouter:
         description=(
             'Multipart with a `file` part, or JSON `{"text": ..., "name": ...}`. Optional '
             "`rubric` (a shipped rubric id) and `jurisdiction` (a state code such as `VA`: "
-            "adds `legal_findings`). 201 with the scorecard, `id`, `links` and a one-time "
+            "adds `legal_findings`), `force` (score a document that never mentions license "
+            "plate readers; without it such a document gets 422 `not-an-alpr-policy`). "
+            "201 with the scorecard, `id`, `links` and a one-time "
             "`delete_token`; 200 with the saved audit when the same document was already "
             "scored with the same rubric and jurisdiction."
         ),
     )
     async def create_audit(request: Request) -> Response:
         service = service_of(request)
+        _check_query(request, service)
         media_type = _media_type(request)
         if media_type == "multipart/form-data":
             form = await _form(request, settings, max_files=1)
             try:
                 rubric = _text_field(form, "rubric") or _query(request, "rubric")
                 jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
+                force = truthy(_text_field(form, "force") or _query(request, "force"))
                 service.check_request(rubric, jurisdiction)
                 upload = form.get("file")
                 if not isinstance(upload, UploadFile):
@@ -272,7 +327,7 @@ def build_router(settings: Settings) -> APIRouter:
                 await form.close()
             saved = await scoring(
                 request, service.create, data, name=name, rubric=rubric,
-                jurisdiction=jurisdiction,
+                jurisdiction=jurisdiction, force=force,
             )
         elif _is_json(media_type):
             body: AuditIn = _validate(AuditIn, await _json_body(request))
@@ -286,6 +341,7 @@ def build_router(settings: Settings) -> APIRouter:
                 rubric=rubric,
                 jurisdiction=jurisdiction,
                 default_name="pasted text",
+                force=body.force or truthy(_query(request, "force")),
             )
         else:
             raise _unsupported(media_type, "multipart/form-data with a 'file', or JSON")
@@ -306,6 +362,7 @@ def build_router(settings: Settings) -> APIRouter:
     )
     async def create_batch(request: Request) -> Response:
         service = service_of(request)
+        _check_query(request, service)
         media_type = _media_type(request)
         items: list[tuple[str | None, bytes | Problem, str]] = []
         limit = settings.max_batch_items
@@ -314,6 +371,7 @@ def build_router(settings: Settings) -> APIRouter:
             try:
                 rubric = _text_field(form, "rubric") or _query(request, "rubric")
                 jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
+                force = truthy(_text_field(form, "force") or _query(request, "force"))
                 uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
                 documents_field = _text_field(form, "documents")
                 documents: list[DocumentIn] = []
@@ -341,6 +399,7 @@ def build_router(settings: Settings) -> APIRouter:
             documents = body.documents
             rubric = body.rubric or _query(request, "rubric")
             jurisdiction = body.jurisdiction or _query(request, "jurisdiction")
+            force = body.force or truthy(_query(request, "force"))
             _check_count(len(documents), limit)
             service.check_request(rubric, jurisdiction)
         else:
@@ -359,6 +418,7 @@ def build_router(settings: Settings) -> APIRouter:
                     request.url.path,
                     rubric=rubric,
                     jurisdiction=jurisdiction,
+                    force=force,
                 )
                 for index, (name, data, default) in enumerate(items)
             ]
@@ -462,6 +522,7 @@ def _batch_item(
     *,
     rubric: str | None,
     jurisdiction: str | None,
+    force: bool = False,
 ) -> dict[str, Any]:
     item: dict[str, Any] = {"index": index, "name": name}
     try:
@@ -473,6 +534,7 @@ def _batch_item(
             rubric=rubric,
             jurisdiction=jurisdiction,
             default_name=default_name,
+            force=force,
         )
     except Problem as problem:
         body = problem_body(problem.status, problem.detail, instance=instance, code=problem.code)
@@ -501,12 +563,8 @@ def _batch_item(
 
 
 def _render(audit: Audit, fmt: str) -> str:
-    try:
-        from policy_audit.report import render
-    except ImportError:
-        raise Problem(
-            501, "Reports are not available in this installation yet.", code="not-implemented"
-        ) from None
+    from policy_audit.report import render
+
     card = Scorecard.model_validate(audit.scorecard)
     return render(card, fmt)
 
@@ -539,6 +597,7 @@ def _rubric_detail(rubric: Any) -> dict[str, Any]:
     detail = _rubric_summary(rubric)
     del detail["links"]
     detail["grades"] = rubric.grades
+    detail["grade_meanings"] = {grade: rubric.grade_meaning(grade) for grade in rubric.grades}
     detail["criteria"] = [
         c.model_dump(mode="json", include=_CRITERION_FIELDS) for c in rubric.criteria
     ]

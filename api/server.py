@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
+from policy_audit import defaults
+
 from .db import make_engine, migrate
 from .settings import Settings
 
-DATABASE_ENV = "POLICY_AUDIT_DATABASE_URL"
+DATABASE_ENV = defaults.DATABASE_ENV[0]
 
 
 def serve(host: str, port: int, workers: int, database: str | None) -> None:

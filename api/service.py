@@ -17,7 +17,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from policy_audit.jurisdiction import load_jurisdiction
 from policy_audit.models import PageSpan, SourceText
@@ -71,7 +71,7 @@ class AuditService:
         from the settings, and ``dispose`` stops it."""
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url)
-        self.sessions: sessionmaker = make_sessionmaker(self.engine)
+        self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         self._owns_pool = pool is None
         self.pool = pool if pool is not None else make_pool(settings)
 
@@ -125,6 +125,7 @@ class AuditService:
         rubric: str | None = None,
         jurisdiction: str | None = None,
         default_name: str = "document",
+        force: bool = False,
     ) -> Saved:
         loaded, state = self.check_request(rubric, jurisdiction)
         name = clean_name(name, default_name)
@@ -141,7 +142,7 @@ class AuditService:
             return Saved(self.fresh(existing, data), created=False)
 
         # The shipped rubric goes by id: each worker loads (and caches) it once.
-        job = AuditJob(data, name, loaded.id, state or None, self.settings.limits)
+        job = AuditJob(data, name, loaded.id, state or None, self.settings.limits, force=force)
         result = self.pool.run(job)
         source, card = result.source, result.scorecard
         token = secrets.token_urlsafe(32)

@@ -12,6 +12,7 @@
 | POLICY_AUDIT_WORKERS                  | number of cores (audit processes) |
 | POLICY_AUDIT_DEADLINE_SECONDS         | 60   (whole audit of one document) |
 | POLICY_AUDIT_WORKER_MEMORY_MB         | 1024 (memory cap of one audit process) |
+| POLICY_AUDIT_TRUSTED_ORIGINS          | (none) origins the web forms accept besides their own |
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
+from policy_audit.defaults import DATABASE_ENV, DEFAULT_DATABASE_URL
 from policy_audit.ingest import Limits
 from policy_audit.worker import DEFAULT_DEADLINE, DEFAULT_MEMORY_MB, default_size
 
 MB = 1024 * 1024
-DEFAULT_DATABASE_URL = "sqlite:///./policy-audit.db"
 # Multipart framing and the small form fields that travel with one file.
 BODY_OVERHEAD = 64 * 1024
 
@@ -45,12 +46,15 @@ class Settings(BaseModel):
     workers: int = Field(default_factory=default_size, gt=0)
     deadline_seconds: float = Field(default=DEFAULT_DEADLINE, gt=0)
     worker_memory_mb: int = Field(default=DEFAULT_MEMORY_MB, ge=256)
+    # Origins (https://audit.example.org) the web forms accept posts from besides the one
+    # the request was addressed to: for a proxy that rewrites Host (api.security).
+    trusted_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         values: dict[str, object] = {}
-        url = env.get("POLICY_AUDIT_DATABASE_URL") or env.get("DATABASE_URL")
+        url = next((env[var] for var in DATABASE_ENV if env.get(var)), None)
         if url:
             values["database_url"] = url
         megabytes = {
@@ -73,6 +77,9 @@ class Settings(BaseModel):
         for var, field in plain.items():
             if env.get(var):
                 values[field] = float(env[var]) if field in seconds else int(env[var])
+        origins = env.get("POLICY_AUDIT_TRUSTED_ORIGINS", "")
+        if origins.strip():
+            values["trusted_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
         return cls(**values)
 
     @property

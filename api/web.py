@@ -15,7 +15,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
@@ -23,11 +30,13 @@ from policy_audit.errors import PolicyAuditError
 from policy_audit.jurisdiction import available as available_jurisdictions
 from policy_audit.jurisdiction import load_jurisdiction
 from policy_audit.models import Scorecard
+from policy_audit.report.html_report import STYLESHEET
 from policy_audit.rubric import DEFAULT_RUBRIC
 
 from .problems import Problem
-from .routes import markdown_response, read_upload, scoring
+from .routes import markdown_response, read_upload, scoring, truthy
 from .scorecard_view import scorecard_view
+from .security import check_same_origin
 from .service import AuditService, hash_token
 from .settings import Settings
 
@@ -44,14 +53,19 @@ PAGE_HEADERS = {
     "Content-Security-Policy": PAGE_CSP,
     "X-Content-Type-Options": "nosniff",
     # Audit URLs are capabilities: never send them to the sites the citations link to.
-    "Referrer-Policy": "no-referrer",
+    # (same-origin rather than no-referrer: with no-referrer, browsers send "Origin: null"
+    # on our own form posts, and api.security checks Origin against forgery.)
+    "Referrer-Policy": "same-origin",
 }
 
 
 @functools.cache
 def environment() -> Environment:
+    # The scorecard's parts (brief, cards, state law) are the standalone HTML report's own
+    # templates, so the page and the report cannot drift apart.
     return Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES_DIR),
+                             PackageLoader("policy_audit.report", "templates")]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -98,7 +112,7 @@ def _home(
 ) -> HTMLResponse:
     service: AuditService = request.app.state.service
     rubrics = sorted(service.rubrics.values(), key=lambda r: (r.id != DEFAULT_RUBRIC, r.id))
-    values = {"rubric": DEFAULT_RUBRIC, "jurisdiction": "", "text": "", "name": ""}
+    values = {"rubric": DEFAULT_RUBRIC, "jurisdiction": "", "text": "", "name": "", "force": ""}
     values.update(form or {})
     return page(
         "home.html.j2",
@@ -143,6 +157,7 @@ def build_web_router(settings: Settings) -> APIRouter:
     @router.post("/audits", max_body_size=form_body)
     async def submit(request: Request) -> Response:
         service: AuditService = request.app.state.service
+        check_same_origin(request, settings.trusted_origins)  # before reading the body
         try:
             form = await request.form(
                 max_files=1, max_fields=10, max_part_size=settings.max_upload_bytes + 1
@@ -151,7 +166,7 @@ def build_web_router(settings: Settings) -> APIRouter:
             return _home(request, settings, status=400, error=f"The form could not be read: {exc}")
         values = {
             key: str(form.get(key) or "")
-            for key in ("rubric", "jurisdiction", "text", "name")
+            for key in ("rubric", "jurisdiction", "text", "name", "force")
             if not isinstance(form.get(key), UploadFile)
         }
         try:
@@ -165,6 +180,7 @@ def build_web_router(settings: Settings) -> APIRouter:
                 rubric=values.get("rubric") or None,
                 jurisdiction=values.get("jurisdiction") or None,
                 default_name=default,
+                force=truthy(values.get("force")),
             )
         except Problem as problem:
             return _home(request, settings, status=problem.status, error=problem.detail,
@@ -204,6 +220,9 @@ def build_web_router(settings: Settings) -> APIRouter:
             "scorecard.html.j2",
             card=card,
             view=view,
+            has_text=view.has_text,
+            only_gaps=request.query_params.get("show") == "gaps",
+            scored_on=audit.created_at.strftime("%d %B %Y") if audit.created_at else "",
             audit=audit,
             permalink=str(request.url_for("scorecard", audit_id=audit_id)),
             existing=bool(request.query_params.get("existing")),
@@ -211,6 +230,14 @@ def build_web_router(settings: Settings) -> APIRouter:
         )
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    @router.get("/assets/scorecard.css")
+    def scorecard_css() -> Response:
+        return Response(
+            STYLESHEET.read_text(encoding="utf-8"),
+            media_type="text/css",
+            headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        )
 
     @router.get("/audits/{audit_id}/amendments.md")
     def amendments(audit_id: str, request: Request) -> Response:
@@ -227,6 +254,7 @@ def build_web_router(settings: Settings) -> APIRouter:
     @router.post("/audits/{audit_id}/delete")
     def delete(audit_id: str, request: Request) -> Response:
         service: AuditService = request.app.state.service
+        check_same_origin(request, settings.trusted_origins)
         token = _delete_token(request)
         if not token:
             return error_page(

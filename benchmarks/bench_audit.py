@@ -10,7 +10,9 @@ prints the median milliseconds per document (after a warm-up) of:
 - ``tokenizer``   the bare spaCy tokenizer (``spacy.blank("en").make_doc``) on the same text;
 
 and the ratio audit_text / tokenizer, which should stay at or below 10x. All figures
-come from the same process and the same run. Runs in well under a minute.
+come from the same process and the same run. Then the CLI start-up table of
+``cli_startup.py`` (``--version`` and ``--help`` against a bare Python start). Runs in well
+under a minute.
 """
 
 from __future__ import annotations
@@ -146,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     print_table(rows, args.runs, args.warmup, time.perf_counter() - started)
+    print()
+    from cli_startup import report  # benchmarks/cli_startup.py: --version and --help speed
+
+    report(args.runs)
     return 0
 
 

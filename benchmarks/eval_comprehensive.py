@@ -36,12 +36,16 @@ DEFAULT_LABELS = Path(__file__).resolve().parent / "comprehensive_labels.toml"
 RUBRIC = "comprehensive"
 LEVELS = ("strong", "partial", "weak", "missing")
 RANK = {level: i for i, level in enumerate(LEVELS)}
-CRITERIA = (
-    "publication_governance", "authorized_purposes", "prohibited_uses", "search_standard",
-    "evidence_retention", "complete_deletion", "federal_access", "vendor_controls",
-    "hotlist_governance", "alert_verification", "access_training", "audit_trail", "audits",
-    "accuracy_redress", "data_minimization",
-)
+
+
+def rubric_criteria() -> tuple[str, ...]:
+    """The rubric's non-core criteria, from the data (the core four have corpus labels)."""
+    from policy_audit.rubric import load_rubric
+
+    return tuple(c.id for c in load_rubric(RUBRIC).criteria if not c.core)
+
+
+CRITERIA = rubric_criteria()
 
 
 @dataclass(slots=True)
@@ -68,7 +72,7 @@ def load_labels(path: Path) -> dict[str, dict[str, Any]]:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     for name, table in data.items():
-        for cid in CRITERIA:
+        for cid in labelled(data):
             level = table.get(cid)
             if level not in RANK:
                 raise ValueError(f"{path.name}: [{name}] {cid} = {level!r} is not a level")
@@ -76,6 +80,11 @@ def load_labels(path: Path) -> dict[str, dict[str, Any]]:
         if unknown:
             raise ValueError(f"{path.name}: [{name}] unknown keys {sorted(unknown)}")
     return data
+
+
+def labelled(labels: dict[str, dict[str, Any]]) -> tuple[str, ...]:
+    """The rubric's criteria that the labels cover (a new criterion has none yet)."""
+    return tuple(cid for cid in CRITERIA if any(cid in table for table in labels.values()))
 
 
 def engine_rule(criterion: dict[str, Any]) -> str:
@@ -99,7 +108,7 @@ def score_file(path: Path) -> dict[str, dict[str, Any]]:
 def evaluate(
     labels: dict[str, dict[str, Any]], docs: Path
 ) -> tuple[dict[str, Tally], list[str], float]:
-    tallies = {cid: Tally() for cid in CRITERIA}
+    tallies = {cid: Tally() for cid in labelled(labels)}
     errors: list[str] = []
     t0 = time.perf_counter()
     for name, table in sorted(labels.items()):
@@ -113,7 +122,7 @@ def evaluate(
             errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:200]}")
             continue
         reasons = table.get("reasons", {})
-        for cid in CRITERIA:
+        for cid in tallies:
             want = table[cid]
             crit = results.get(cid)
             got = crit.get("level") if crit else None
@@ -144,7 +153,8 @@ def report(tallies: dict[str, Tally], files: int, secs: float, verbose: bool) ->
     print(head)
     print("-" * len(head))
     total = Tally()
-    for cid in CRITERIA:
+    unlabelled = [cid for cid in CRITERIA if cid not in tallies]
+    for cid in tallies:
         t = tallies[cid]
         total.n += t.n
         total.exact += t.exact
@@ -153,10 +163,12 @@ def report(tallies: dict[str, Tally], files: int, secs: float, verbose: bool) ->
         print(f"{cid:<24}{t.n:>4}{pct(t.exact, t.n):>8}{pct(t.within_one, t.n):>9}"
               f"{t.false_strong:>14}")
     print("-" * len(head))
-    print(f"{'all 15':<24}{total.n:>4}{pct(total.exact, total.n):>8}"
+    print(f"{f'all {len(tallies)}':<24}{total.n:>4}{pct(total.exact, total.n):>8}"
           f"{pct(total.within_one, total.n):>9}{total.false_strong:>14}")
 
-    misses = [m for cid in CRITERIA for m in tallies[cid].misses]
+    if unlabelled:
+        print(f"Not measured (no labels yet): {', '.join(unlabelled)}")
+    misses = [m for cid in tallies for m in tallies[cid].misses]
     print(f"\nDisagreements ({len(misses)}): file | criterion | label -> engine | engine rule")
     for m in sorted(misses, key=lambda m: (m.criterion, m.file)):
         print(f"  {m.file} | {m.criterion} | {m.label} -> {m.engine} | {m.rule}")

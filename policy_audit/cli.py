@@ -8,24 +8,31 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
-import textwrap
-import traceback
-from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, defaults
 from .errors import InputError, PolicyAuditError, RubricError
-from .models import Scorecard
 
+# Not ``typing.TYPE_CHECKING``: importing typing alone costs a noticeable part of a
+# ``--help``; type checkers treat this name the same way.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    from .models import Scorecard
     from .rubric import Rubric
+
+    # What ``add_subparsers`` returns: each subcommand's parser function adds to it.
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
     # (document, name, rubric, jurisdiction) -> scorecard
     AuditOne = Callable[[Path | bytes, str | None, Rubric, str | None], Scorecard]
+
+# Nothing above imports pydantic, spaCy or the API (nor json, textwrap, traceback or
+# typing): ``--version`` and every ``--help`` are answered from argparse alone. Commands
+# import what they need when they run.
 
 EXIT_BELOW_THRESHOLD = 1
 EXIT_INTERNAL = 70
@@ -35,26 +42,40 @@ _SUFFIXES = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .report import FORMATS
 
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policy-audit",
         description="Score an ALPR usage and privacy policy, clause by clause, with evidence.",
     )
-    parser.add_argument("--version", action="version", version=f"policy-audit {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"policy-audit {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from .cli_compare import PARSERS as compare_parsers  # compare, rank (light to import)
 
-    score = commands.add_parser("score", help="score one or more policies")
+    for add in (*SUBCOMMANDS, *compare_parsers):
+        add(commands)
+    return parser
+
+
+def add_score_parser(commands: Subcommands) -> None:
+    score = commands.add_parser("score", help="score one or more policies",
+                                description="Score one or more policies.")
+    score.set_defaults(handler=_score)
     score.add_argument("files", nargs="+", metavar="FILE",
                        help="PDF, DOCX, HTML, Markdown or text file; '-' reads standard input")
-    score.add_argument("--format", "-f", choices=FORMATS, default="text",
-                       help="output format (default: text)")
-    score.add_argument("--rubric", "-r", default=None,
-                       help="shipped rubric name (default: core) or a rubric folder")
-    score.add_argument("--output", "-o", type=Path, default=None,
-                       help="write to this file (several FILEs: to this folder, one per input)")
+    score.add_argument("--format", "-f", choices=defaults.REPORT_FORMATS,
+                       default=defaults.DEFAULT_FORMAT,
+                       help=f"output format (default: {defaults.DEFAULT_FORMAT})")
+    score.add_argument("--rubric", "-r", default=None, metavar="RUBRIC",
+                       help=f"shipped rubric ({', '.join(defaults.BUILTIN_RUBRICS)}; default: "
+                       f"{defaults.DEFAULT_RUBRIC}) or a rubric folder")
+    output = score.add_mutually_exclusive_group()
+    output.add_argument("--output", "-o", type=Path, default=None, metavar="FILE",
+                        help="write the report of the one FILE to this file")
+    output.add_argument("--output-dir", type=Path, default=None, metavar="FOLDER",
+                        help="write one report per input into FOLDER (created if needed)")
     score.add_argument("--fail-under", type=float, default=None, metavar="SCORE",
                        help="exit 1 if any overall score is below SCORE (0-100)")
     score.add_argument("--jurisdiction", "-j", default=None, metavar="XX",
@@ -62,21 +83,45 @@ def build_parser() -> argparse.ArgumentParser:
                        "`policy-audit jurisdictions` lists them")
     score.add_argument("--amendments", action="store_true",
                        help="print the requested amendments (Markdown) instead of the scorecard")
-    score.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
-                       help="stop scoring a document after SECONDS (default: 60; 0: no limit, "
-                       "and no separate process)")
-    score.add_argument("--max-memory", type=_megabytes, default=1024, metavar="MB",
-                       help="memory cap of the process scoring a document (default: 1024, "
-                       "at least 256)")
+    score.add_argument("--timeout", type=_seconds, default=defaults.DEFAULT_DEADLINE,
+                       metavar="SECONDS",
+                       help=f"stop scoring a document after SECONDS (default: "
+                       f"{defaults.DEFAULT_DEADLINE:g}; 0: no limit, and no separate process)")
+    score.add_argument("--max-memory", type=_megabytes, default=defaults.DEFAULT_MEMORY_MB,
+                       metavar="MB",
+                       help=f"memory cap of the process scoring a document (default: "
+                       f"{defaults.DEFAULT_MEMORY_MB}, at least {defaults.MIN_MEMORY_MB})")
+    score.add_argument("--force", action="store_true",
+                       help="score a document even if it never mentions license plate "
+                       "readers (otherwise refused with exit 2)")
     score.add_argument("--progress", action="store_true",
                        help="report OCR progress on stderr (default: only on a terminal)")
 
-    commands.add_parser("schema", help="print the JSON Schema of a scorecard")
-    commands.add_parser("jurisdictions", help="list the states whose ALPR laws are encoded")
 
-    rubric = commands.add_parser("rubric", help="list the criteria of a rubric")
-    rubric.add_argument("--rubric", "-r", default=None, help="rubric name or folder")
-    rubric.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+def add_schema_parser(commands: Subcommands) -> None:
+    schema = commands.add_parser("schema", help="print the JSON Schema of a scorecard",
+                                 description="Print the JSON Schema of a scorecard.")
+    schema.set_defaults(handler=_schema)
+
+
+def add_jurisdictions_parser(commands: Subcommands) -> None:
+    states = commands.add_parser(
+        "jurisdictions", help="list the states whose ALPR laws are encoded",
+        description="List the states whose ALPR laws are encoded (for score --jurisdiction).",
+    )
+    states.set_defaults(handler=_jurisdictions)
+
+
+def add_rubric_parser(commands: Subcommands) -> None:
+    rubric = commands.add_parser("rubric", help="list the criteria of a rubric",
+                                 description="Show a rubric: its criteria, or all of it.")
+    rubric.set_defaults(handler=_rubric)
+    rubric.add_argument("--rubric", "-r", default=None, metavar="RUBRIC",
+                        help=f"shipped rubric ({', '.join(defaults.BUILTIN_RUBRICS)}; default: "
+                        f"{defaults.DEFAULT_RUBRIC}) or a rubric folder")
+    rubric.add_argument("--format", "-f", choices=defaults.RUBRIC_FORMATS, default="text",
+                        help="text: the criteria and their questions; json: the rubric as "
+                        "data; markdown: the whole rubric as documentation (default: text)")
     rubric.add_argument("--check", action="store_true",
                         help="score the rubric's own examples and near misses; exit 3 if "
                         "any does not earn its level")
@@ -84,15 +129,34 @@ def build_parser() -> argparse.ArgumentParser:
                         help="list the cues state files may name (detectors, elements, "
                         "loopholes) and the recipient kinds, with their meanings")
 
-    serve = commands.add_parser("serve", help="run the web service and JSON API")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
-                       "(default: 127.0.0.1, this machine only)")
-    serve.add_argument("--port", type=_port, default=8000, help="default: 8000")
-    serve.add_argument("--workers", type=_positive, default=1,
-                       help="worker processes (default: 1)")
-    serve.add_argument("--database", default=None,
-                       help="database URL (default: DATABASE_URL or a local SQLite file)")
-    return parser
+
+def add_serve_parser(commands: Subcommands) -> None:
+    serve = commands.add_parser("serve", help="run the web service and JSON API",
+                                description="Run the web pages and the JSON API.")
+    serve.set_defaults(handler=_serve)
+    serve.add_argument("--host", default=defaults.DEFAULT_HOST,
+                       help=f"address to listen on (default: {defaults.DEFAULT_HOST}"
+                       + (", this machine only)" if defaults.DEFAULT_HOST == "127.0.0.1"
+                          else ")"))
+    serve.add_argument("--port", type=_port, default=defaults.DEFAULT_PORT,
+                       help=f"default: {defaults.DEFAULT_PORT}")
+    serve.add_argument("--workers", type=_positive, default=defaults.DEFAULT_SERVE_WORKERS,
+                       help=f"uvicorn worker processes (default: "
+                       f"{defaults.DEFAULT_SERVE_WORKERS})")
+    env = ", else ".join(defaults.DATABASE_ENV)
+    serve.add_argument("--database", default=None, metavar="URL",
+                       help=f"database URL (default: {env}, else "
+                       f"{defaults.DEFAULT_DATABASE_URL})")
+
+
+# One function per subcommand: another module can append its own (``compare``, ``rank``).
+SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
+    add_score_parser,
+    add_schema_parser,
+    add_jurisdictions_parser,
+    add_rubric_parser,
+    add_serve_parser,
+]
 
 
 def _positive(value: str) -> int:
@@ -107,8 +171,9 @@ def _positive(value: str) -> int:
 
 def _megabytes(value: str) -> int:
     number = _positive(value)
-    if number < 256:
-        raise argparse.ArgumentTypeError(f"{value!r}: the language pipeline needs 256 MB or more")
+    if number < defaults.MIN_MEMORY_MB:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: the language pipeline needs {defaults.MIN_MEMORY_MB} MB or more")
     return number
 
 
@@ -145,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as error:  # a bug: say so plainly, and keep the traceback for --debug
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         _error(f"internal error: {type(error).__name__}: {error} (please report it; run with "
                "--debug for the traceback)", kind="")
@@ -171,16 +238,17 @@ def _error(message: str, kind: str = "error: ") -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command == "score":
-        return _score(args)
-    if args.command == "schema":
-        print(json.dumps(Scorecard.model_json_schema(), indent=2))
-        return 0
-    if args.command == "rubric":
-        return _rubric(args)
-    if args.command == "jurisdictions":
-        return _jurisdictions()
-    return _serve(args)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    import json
+
+    from .models import Scorecard
+
+    print(json.dumps(Scorecard.model_json_schema(), indent=2))
+    return 0
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -198,11 +266,11 @@ def _score(args: argparse.Namespace) -> int:
 
             load_jurisdiction(args.jurisdiction)  # an unknown state fails before any reading
         fmt = "amendments" if args.amendments else args.format
-        targets = _targets(args.files, args.output, fmt)
+        targets = _targets(args.files, args.output, args.output_dir, fmt)
         cards: list[Scorecard] = []
         for name, target in zip(args.files, targets, strict=True):
             if name == "-":
-                card = audit_one(sys.stdin.buffer.read(), "stdin", rubric, args.jurisdiction)
+                card = audit_one(read_stdin(), "stdin", rubric, args.jurisdiction)
             else:
                 card = audit_one(Path(name), None, rubric, args.jurisdiction)
             cards.append(card)
@@ -217,6 +285,30 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_stdin(limit: int | None = None) -> bytes:
+    """Standard input, up to the file-size limit: a bounded read, so an endless or huge
+    stream is refused after ``limit + 1`` bytes instead of filling memory first."""
+    from .errors import TooLargeError
+    from .ingest.limits import Limits, megabytes
+
+    limit = Limits().max_bytes if limit is None else limit
+    stream = sys.stdin.buffer
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise TooLargeError(
+            f"stdin: the document on standard input is larger than the limit of "
+            f"{megabytes(limit)}"
+        )
+    return b"".join(chunks)
+
+
 @contextlib.contextmanager
 def _auditor(args: argparse.Namespace) -> Iterator[AuditOne]:
     """Audits one document at a time: in a worker process under the --timeout deadline and
@@ -228,7 +320,8 @@ def _auditor(args: argparse.Namespace) -> Iterator[AuditOne]:
 
         progress = print_progress if show_progress else None
         yield lambda source, name, rubric, state: audit(
-            source, name=name, rubric=rubric, jurisdiction=state, progress=progress
+            source, name=name, rubric=rubric, jurisdiction=state, progress=progress,
+            force=args.force,
         )
         return
     from .worker import AuditJob, AuditPool
@@ -238,7 +331,7 @@ def _auditor(args: argparse.Namespace) -> Iterator[AuditOne]:
     with pool:
         # The worker shares this process's stderr: it prints OCR progress itself.
         yield lambda source, name, rubric, state: pool.run(
-            AuditJob(source, name, rubric, state, progress=show_progress)
+            AuditJob(source, name, rubric, state, progress=show_progress, force=args.force)
         ).scorecard
 
 
@@ -250,39 +343,50 @@ def _emit(output: str, target: Path | None) -> None:
         _write(target, output)
 
 
-def _targets(files: list[str], output: Path | None, fmt: str) -> list[Path | None]:
+def _targets(files: list[str], output: Path | None, output_dir: Path | None,
+             fmt: str) -> list[Path | None]:
     """Where each input's report goes: stdout (None), the --output file, or one file per input
-    in the --output folder. Refuses, before any work, to overwrite an input."""
-    if output is None:
+    in the --output-dir folder. Refuses, before any work, to overwrite an input."""
+    if output is None and output_dir is None:
         return [None] * len(files)
-    into_folder = len(files) > 1 or output.is_dir()
-    if not into_folder:
-        targets: list[Path] = [output]
+    if output is not None and len(files) > 1:
+        raise InputError(f"--output names one file but {len(files)} inputs were given; use "
+                         "--output-dir FOLDER to write one report per input")
+    targets: list[Path] = []
+    if output_dir is None:
+        assert output is not None
+        # An existing folder given as --output: the report goes into it, named after the input.
+        folder = output if output.is_dir() else None
+        targets = [output] if folder is None else [folder / _report_name(files[0], fmt)]
     else:
-        if output.exists() and not output.is_dir():
-            raise InputError(f"{output}: with several files, --output must be a folder")
+        if output_dir.exists() and not output_dir.is_dir():
+            raise InputError(f"{output_dir}: --output-dir must be a folder, not a file")
         taken: set[str] = set()
-        targets = []
         for name in files:
-            stem = "stdin" if name == "-" else (Path(name).stem or "policy")
+            stem = _report_name(name, fmt).removesuffix(_SUFFIXES[fmt])
             candidate, number = stem, 1
             while candidate.lower() in taken:  # a/policy.pdf and b/policy.pdf both stay
                 number += 1
                 candidate = f"{stem}-{number}"
             taken.add(candidate.lower())
-            targets.append(output / (candidate + _SUFFIXES[fmt]))
+            targets.append(output_dir / (candidate + _SUFFIXES[fmt]))
     inputs = {Path(name).resolve() for name in files if name != "-"}
     for target in targets:
         if target.resolve() in inputs:
             raise InputError(f"{target}: --output would overwrite an input file; "
                              "choose another path")
-    if into_folder:
+    if output_dir is not None:
         try:
-            output.mkdir(parents=True, exist_ok=True)
+            output_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise InputError(f"{output}: cannot create folder "
+            raise InputError(f"{output_dir}: cannot create folder "
                              f"({error.strerror or error})") from None
     return list(targets)
+
+
+def _report_name(name: str, fmt: str) -> str:
+    stem = "stdin" if name == "-" else (Path(name).stem or "policy")
+    return stem + _SUFFIXES[fmt]
 
 
 def _write(target: Path, output: str) -> None:
@@ -293,6 +397,8 @@ def _write(target: Path, output: str) -> None:
 
 
 def _rubric(args: argparse.Namespace) -> int:
+    import textwrap
+
     from .rubric import load_rubric
 
     if args.cues:
@@ -328,6 +434,8 @@ def _check_rubric(rubric: Rubric) -> int:
 
 
 def _cues(fmt: str) -> int:
+    import json
+
     from .cues import RECIPIENT_KINDS
     from .jurisdiction import cue_vocabulary
 
@@ -343,7 +451,7 @@ def _cues(fmt: str) -> int:
     return 0
 
 
-def _jurisdictions() -> int:
+def _jurisdictions(args: argparse.Namespace) -> int:
     from .jurisdiction import available, load_jurisdiction
 
     for code in available():

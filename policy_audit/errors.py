@@ -8,6 +8,7 @@ PolicyAuditError
  │    ├── EncryptedDocumentError password-protected PDF
  │    ├── ScannedDocumentError   PDF pages are images: needs OCR
  │    ├── TooLargeError          over a size, page or time limit
+ │    ├── NotAPolicyError        never mentions license plate readers (``force`` overrides)
  │    └── AuditAbortedError      the worker scoring it was stopped or died (policy_audit.worker)
  │         ├── DeadlineExceededError  the whole audit took longer than its deadline
  │         └── MemoryExceededError    the audit needed more memory than its cap
@@ -55,6 +56,12 @@ class ScannedDocumentError(InputError):
 class TooLargeError(InputError):
     http_status = 413
     code = "too-large"
+
+
+class NotAPolicyError(InputError):
+    """Readable, but not about license plate readers: refused unless the user insists."""
+
+    code = "not-an-alpr-policy"
 
 
 class AuditAbortedError(InputError):

@@ -209,6 +209,9 @@ class CriterionResult(BaseModel):
 
 class DocumentInfo(BaseModel):
     name: str
+    agency: str | None = Field(
+        default=None, description="The agency whose policy this is, as the document names it "
+        "(letterhead, title line or the agency it names most); null when none was found.")
     sha256: str
     media_type: str
     pages: int | None = None
@@ -226,6 +229,13 @@ class RubricRef(BaseModel):
 class Overall(BaseModel):
     score: float = Field(ge=0, le=100)
     grade: str
+    meaning: str = Field(default="", description="What the grade tells a reader, from the "
+                         "rubric's grade_meanings.")
+    percentile: float | None = Field(
+        default=None, ge=0, le=100, description="The share (0-100) of the reference set's "
+        "real policies, scored with the same rubric, that score below this one (ties count "
+        "half); null for a rubric the reference set was not scored with.")
+    peers: int = Field(default=0, ge=0, description="How many real policies that is among.")
 
 
 class Facts(BaseModel):

@@ -15,6 +15,7 @@ from .errors import EmptyDocumentError
 from .jurisdiction import check, load_jurisdiction
 from .loopholes import find_loopholes
 from .models import Scorecard, SourceText
+from .relevance import screen
 from .rubric import Rubric, load_rubric
 from .scoring import score_document
 from .segment import make_doc
@@ -66,14 +67,20 @@ def audit(
     limits: Limits | None = None,
     jurisdiction: str | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> Scorecard:
     """Read a policy (path or bytes) and score it against a rubric, optionally checking a
     state's ALPR statutes (``jurisdiction="VA"``). ``progress(step, total)`` is called
-    before each scanned page is read by OCR."""
+    before each scanned page is read by OCR. A document that never mentions license plate
+    readers raises ``NotAPolicyError`` unless ``force`` is true."""
     # Imported here so that scoring ready-made text never loads the PDF/DOCX libraries.
     from .ingest import read_document
 
     if jurisdiction:
         load_jurisdiction(jurisdiction)  # an unknown state fails before the file is read
     text = read_document(source, name=name, limits=limits, progress=progress)
-    return audit_text(text, rubric, jurisdiction=jurisdiction)
+    warning = screen(text, force=force)
+    card = audit_text(text, rubric, jurisdiction=jurisdiction)
+    if warning:
+        card.warnings.insert(0, warning)
+    return card

@@ -14,7 +14,7 @@ import hashlib
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -26,14 +26,14 @@ from pydantic import (
     model_validator,
 )
 
+from .defaults import BUILTIN_RUBRICS as BUILTIN_RUBRICS
+from .defaults import DEFAULT_RUBRIC as DEFAULT_RUBRIC
 from .errors import RubricError
 from .first_char import guarded
 from .models import Level
 from .registry import scorer_names
 
 IDENT = r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$"
-BUILTIN_RUBRICS = ("comprehensive", "core")
-DEFAULT_RUBRIC = "comprehensive"
 
 
 class _Strict(BaseModel):
@@ -227,6 +227,10 @@ class Rubric(_Strict):
     grades: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=lambda: {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0, "F": 0.0}
     )
+    grade_meanings: dict[str, Annotated[str, Field(min_length=3)]] = Field(
+        default_factory=dict,
+        description="What each grade tells a reader, in a sentence (shown next to the grade).",
+    )
     criteria: tuple[Criterion, ...]
     digest: str = Field(
         default="", description="sha256 of the rubric's files (manifest, criteria, loopholes): "
@@ -249,6 +253,10 @@ class Rubric(_Strict):
                 owner[element.id] = criterion.id
         if 0.0 not in self.grades.values():
             raise ValueError("grades need a band starting at 0 (e.g. F = 0)")
+        unknown = sorted(set(self.grade_meanings) - set(self.grades))
+        if unknown:
+            raise ValueError(f"grade_meanings names grade {unknown[0]!r}, which is not in "
+                             "[grades]; use the same letters")
         return self
 
     def criterion(self, criterion_id: str) -> Criterion:
@@ -261,6 +269,17 @@ class Rubric(_Strict):
         bands = sorted(self.grades.items(), key=lambda item: item[1], reverse=True)
         return next(letter for letter, floor in bands if score >= floor)
 
+    def grade_meaning(self, grade: str) -> str:
+        """The grade in words: the rubric's own sentence, else its score range."""
+        if grade in self.grade_meanings:
+            return self.grade_meanings[grade]
+        floor = self.grades.get(grade)
+        if floor is None:
+            return ""
+        above = sorted(f for f in self.grades.values() if f > floor)
+        top = f"below {above[0]:g}" if above else "up to 100"
+        return f"An overall score of {floor:g} {top}."
+
 
 class _Manifest(_Strict):
     id: Annotated[str, Field(pattern=IDENT)]
@@ -270,6 +289,7 @@ class _Manifest(_Strict):
     criteria_dir: str = "criteria"
     criteria: list[str] | None = None
     grades: dict[str, float] | None = None
+    grade_meanings: dict[str, str] | None = None
 
 
 def rubric_root() -> Path:
@@ -278,7 +298,7 @@ def rubric_root() -> Path:
     return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "rubric"
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -352,11 +372,14 @@ def load_rubric_dir(folder: Path) -> Rubric:
             f"{missing[0]}.toml does not exist"
         )
     criteria = tuple(load_criterion(available[cid]) for cid in wanted)
-    fields = manifest.model_dump(exclude={"criteria_dir", "criteria", "grades"})
+    fields = manifest.model_dump(exclude={"criteria_dir", "criteria", "grades",
+                                          "grade_meanings"})
     fields["digest"] = files_digest(
         [manifest_path, *(available[cid] for cid in wanted), rubric_root() / "loopholes.toml"])
     if manifest.grades is not None:
         fields["grades"] = manifest.grades
+    if manifest.grade_meanings is not None:
+        fields["grade_meanings"] = manifest.grade_meanings
     try:
         return Rubric.model_validate({**fields, "criteria": criteria})
     except ValidationError as exc:

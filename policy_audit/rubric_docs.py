@@ -17,6 +17,11 @@ from .rubric import Criterion, Rubric, list_rubrics, load_rubric
 
 def rubric_markdown(rubric: Rubric) -> str:
     lines = [f"# {rubric.title} (`{rubric.id}` {rubric.version})", "", rubric.description, ""]
+    lines += ["## Grades", ""]
+    bands = sorted(rubric.grades.items(), key=lambda band: -band[1])
+    lines += [f"- **{grade}** from {floor:g}: {rubric.grade_meaning(grade)}"
+              for grade, floor in bands]
+    lines.append("")
     for c in rubric.criteria:
         lines += [f"## {c.title} (`{c.id}`, weight {c.weight:g})", "", f"*{c.question}*", ""]
         lines += [f"- **{level.value}** ({spec.score:g}): {spec.meaning}"

@@ -17,6 +17,7 @@ import numpy
 import spacy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from .fields import Field, fields_of
@@ -146,7 +147,7 @@ def structure_component(doc: Doc) -> Doc:
         flags[0] = 1
     flags = flags.astype(numpy.uint64).reshape(-1, 1)  # spaCy stores -1 ("not a start") as uint64
     if len(doc):
-        doc.from_array([SENT_START], flags)
+        doc.from_array([SENT_START], flags)  # type: ignore[arg-type]  # spaCy's stub: Ints2d
     doc.user_data["policy_audit_lines"] = lines
     doc.user_data["policy_audit_fields"] = fields_of(lines)
     sections: list[Span] = []
@@ -167,7 +168,7 @@ def get_nlp() -> Language:
     nlp = spacy.blank("en")
     # Only the tokenizer runs (no parser), so ingest's own character limit governs.
     nlp.max_length = 3_100_000
-    nlp.tokenizer.token_match = _keep_whole
+    tokenizer_of(nlp).token_match = _keep_whole
     nlp.add_pipe("policy_audit_structure")
     return nlp
 
@@ -186,6 +187,12 @@ def _keep_whole(string: str) -> bool:
     return not any(c.isalnum() for c in string[:_AFFIX_RUN]) or not any(
         c.isalnum() for c in string[-_AFFIX_RUN:]
     )
+
+
+def tokenizer_of(nlp: Language) -> Tokenizer:
+    """The pipeline's tokenizer, typed (spaCy declares it as any callable)."""
+    tokenizer: Tokenizer = nlp.tokenizer
+    return tokenizer
 
 
 def make_doc(text: str) -> Doc:
@@ -209,9 +216,11 @@ def text_of(doc: Doc) -> str:
 
 
 def lines_of(doc: Doc) -> list[Line]:
-    return doc.user_data["policy_audit_lines"]
+    lines: list[Line] = doc.user_data["policy_audit_lines"]
+    return lines
 
 
 def fields_in(doc: Doc) -> list[Field]:
     """The document's label/value fields (see ``policy_audit.fields``)."""
-    return doc.user_data["policy_audit_fields"]
+    fields: list[Field] = doc.user_data["policy_audit_fields"]
+    return fields

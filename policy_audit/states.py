@@ -35,6 +35,6 @@ def state_of(entry: str) -> str | None:
     Patrol" -> KS); the last code wins, since "Caldwell CO TX SO" is a county of Texas."""
     codes = _CODE_RE.findall(entry)
     if codes:
-        return codes[-1]
+        return str(codes[-1])
     name = _NAME_RE.search(entry)
     return _CODE_OF[name.group(0)] if name else None

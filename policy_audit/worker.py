@@ -38,6 +38,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .defaults import DEFAULT_DEADLINE as DEFAULT_DEADLINE
+from .defaults import DEFAULT_MEMORY_MB as DEFAULT_MEMORY_MB
 from .errors import (
     AuditAbortedError,
     DeadlineExceededError,
@@ -51,8 +53,6 @@ if TYPE_CHECKING:
     from .rubric import Rubric
 
 MB = 1024 * 1024
-DEFAULT_DEADLINE = 60.0  # seconds for the whole audit of one document
-DEFAULT_MEMORY_MB = 1024  # address space of one worker process
 STARTUP_SECONDS = 120.0  # a worker must import and warm up within this
 
 
@@ -72,6 +72,7 @@ class AuditJob:
     jurisdiction: str | None = None
     limits: Limits | None = None
     progress: bool = False  # print OCR progress on the (shared) stderr
+    force: bool = False  # score it even if it never mentions license plate readers
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,20 @@ def run_audit(job: AuditJob) -> AuditResult:
     from .ingest.ocr import print_progress
     from .models import SourceText
     from .pipeline import audit_text
+    from .relevance import screen
 
     progress = print_progress if job.progress else None
     if isinstance(job.source, SourceText):
         source = job.source
+        force = True  # a saved audit re-scored: it was accepted (or forced) when first scored
     else:
         source = read_document(job.source, name=job.name, limits=job.limits, progress=progress)
-    return AuditResult(source, audit_text(source, job.rubric, jurisdiction=job.jurisdiction))
+        force = job.force
+    warning = screen(source, force=force)
+    card = audit_text(source, job.rubric, jurisdiction=job.jurisdiction)
+    if warning:
+        card.warnings.insert(0, warning)
+    return AuditResult(source, card)
 
 
 Target = Callable[[AuditJob], AuditResult]
@@ -162,7 +170,8 @@ class _Worker:
 
     @property
     def pid(self) -> int | None:
-        return self.process.pid
+        pid: int | None = self.process.pid
+        return pid
 
     def wait_ready(self) -> None:
         if self.ready:
@@ -190,7 +199,8 @@ class _Worker:
             return "deadline", None
         if self.conn.poll():
             with contextlib.suppress(EOFError, OSError):
-                return self.conn.recv()
+                outcome: tuple[str, Any] = self.conn.recv()
+                return outcome
         self.process.join(5)
         return "died", self.process.exitcode
 
@@ -290,7 +300,8 @@ class AuditPool:
         else:
             self._replace(worker)
         if outcome == "ok":
-            return value
+            result: AuditResult = value
+            return result
         if outcome == "error":
             raise value
         if outcome == "bug":

@@ -41,7 +41,8 @@ def test_score_json(policy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(levels) >= 18  # the comprehensive rubric is the default
 
 
-@pytest.mark.parametrize(("fmt", "marker"), [("text", "Overall"), ("markdown", "# ALPR policy"),
+@pytest.mark.parametrize(("fmt", "marker"), [("text", "Overall"),
+                                             ("markdown", "ALPR policy scorecard"),
                                              ("html", "<!doctype html>")])
 def test_score_formats(policy: Path, capsys: pytest.CaptureFixture[str], fmt: str,
                        marker: str) -> None:
@@ -57,7 +58,8 @@ def test_output_file_and_folder(policy: Path, tmp_path: Path) -> None:
     second = tmp_path / "other.txt"
     second.write_text(POLICY, encoding="utf-8")
     folder = tmp_path / "cards"
-    assert main(["score", str(policy), str(second), "-f", "json", "-o", str(folder)]) == 0
+    assert main(["score", str(policy), str(second), "-f", "json", "--output-dir",
+                 str(folder)]) == 0
     assert sorted(p.name for p in folder.iterdir()) == ["other.json", "policy.json"]
 
 
@@ -74,6 +76,35 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
     monkeypatch.setattr(sys, "stdin", FakeStdin)
     assert main(["score", "-", "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["document"]["name"] == "stdin"
+
+
+def test_stdin_over_the_size_limit_is_refused_without_reading_it_all(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from policy_audit.ingest import Limits
+
+    limit = Limits().max_bytes
+
+    class Endless:
+        """A stream that never ends; an unbounded read() would never return."""
+
+        given = 0
+
+        def read(self, size: int = -1) -> bytes:
+            assert size is not None and size >= 0, "unbounded read of standard input"
+            self.given += size
+            return b"x" * size
+
+    endless = Endless()
+
+    class FakeStdin:
+        buffer = endless
+
+    monkeypatch.setattr(sys, "stdin", FakeStdin)
+    assert main(["score", "-", "--timeout", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "larger than the limit of 20.0 MB" in err
+    assert endless.given == limit + 1  # one byte past the limit, no more
 
 
 @pytest.mark.parametrize(
@@ -131,7 +162,9 @@ def test_schema_and_rubric_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.startswith("comprehensive ") and "retention" in out and "audit_trail" in out
     assert main(["rubric", "--format", "markdown"]) == 0
-    assert "Model language:" in capsys.readouterr().out
+    markdown = capsys.readouterr().out
+    assert "Model language:" in markdown
+    assert "## Grades" in markdown and "- **A** from 90: Close to the model language" in markdown
 
 
 def test_module_entry_point_and_version() -> None:
@@ -176,7 +209,7 @@ def test_output_folder_keeps_inputs_with_the_same_name_apart(tmp_path: Path) -> 
         (tmp_path / folder / "policy.txt").write_text(POLICY, encoding="utf-8")
     out = tmp_path / "out"
     files = [str(tmp_path / "a" / "policy.txt"), str(tmp_path / "b" / "policy.txt")]
-    assert main(["score", *files, "-f", "html", "-o", str(out)]) == 0
+    assert main(["score", *files, "-f", "html", "--output-dir", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["policy-2.html", "policy.html"]
     single = tmp_path / "single"
     single.mkdir()
@@ -189,8 +222,14 @@ def test_several_files_refuse_an_output_file(
 ) -> None:
     existing = tmp_path / "report.json"
     existing.write_text("{}", encoding="utf-8")
-    assert main(["score", str(policy), str(policy), "-o", str(existing)]) == 2
+    assert main(["score", str(policy), str(policy), "--output-dir", str(existing)]) == 2
     assert "must be a folder" in capsys.readouterr().err
+    # -o names one file: with several inputs it is refused, and no folder appears.
+    named = tmp_path / "name.md"
+    assert main(["score", str(policy), str(policy), "-f", "markdown", "-o", str(named)]) == 2
+    err = capsys.readouterr().err
+    assert "--output-dir" in err and err.count("\n") == 1
+    assert not named.exists()
     assert main(["score", "-", "-"]) == 2
     assert "only once" in capsys.readouterr().err
 
@@ -247,3 +286,32 @@ def test_score_without_a_timeout_runs_in_process(tmp_path, capsys):
     policy.write_text("ALPR data shall be purged after thirty (30) days.\n", encoding="utf-8")
     assert main(["score", str(policy), "--timeout", "0", "--format", "json"]) == 0
     assert '"retention_days": 30' in capsys.readouterr().out
+
+
+def test_help_shows_the_defaults_the_code_uses(capsys: pytest.CaptureFixture[str]) -> None:
+    from policy_audit.rubric import load_rubric
+    from policy_audit.worker import DEFAULT_DEADLINE
+
+    for command in (["score", "--help"], ["serve", "--help"], ["rubric", "--help"]):
+        with pytest.raises(SystemExit):
+            main(command)
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"default: {load_rubric().id})" in out  # the rubric used when none is named
+    assert f"(default: {DEFAULT_DEADLINE:g};" in out
+    assert "POLICY_AUDIT_DATABASE_URL" in out
+    assert "markdown: the whole rubric" in out
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["score", "--help"],
+                                  ["serve", "--help"], ["rubric", "--help"],
+                                  ["schema", "--help"], ["jurisdictions", "--help"]])
+def test_version_and_help_do_not_load_the_engine(argv: list[str]) -> None:
+    # In a fresh interpreter: the modules named here take a second to import.
+    code = ("import sys\nfrom policy_audit.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('spacy', 'pydantic', 'fastapi', 'api', 'policy_audit.pipeline',"
+            " 'policy_audit.models') if m in sys.modules]\n"
+            "print('HEAVY', heavy)\n")
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                         check=True).stdout
+    assert "HEAVY []" in out

@@ -72,3 +72,15 @@ def test_every_quote_on_every_sample_carries_its_reading() -> None:
         assert all(r.decision.rule == r.rule for r in card.criteria if r.decision)
         missing = [r for r in card.criteria if r.level is Level.MISSING]
         assert all(not r.evidence for r in missing)
+
+
+def test_how_this_was_scored_shows_the_trace_in_the_report() -> None:
+    from policy_audit.report import render
+
+    card = audit_text(source_of("Supervisors shall audit ALPR searches every quarter. The "
+                                "department should hire an independent auditor."))
+    html = render(card, "html")
+    scored = html[html.index("How this was scored"):]
+    assert "an independent audit: soft" in scored
+    assert "audits at a fixed interval: firm" in scored
+    assert "First quote read by audits" in scored

@@ -182,8 +182,8 @@ def test_the_census_sees_the_hot_path() -> None:
                    "policy_audit/segment.py", "policy_audit/fields.py",
                    "policy_audit/detect/clause.py", "policy_audit/detect/durations.py",
                    # rubric.py compiles the rubric's and the loophole library's patterns
-                   "policy_audit/rubric.py", "policy_audit/jurisdiction.py"):
-        assert module in places, module
+                   "policy_audit/rubric.py", "policy_audit/jurisdiction/"):
+        assert any(place.startswith(module) for place in places), module
 
 
 def test_no_pattern_has_a_super_linear_shape() -> None:

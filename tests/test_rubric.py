@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from policy_audit.errors import RubricError
-from policy_audit.models import LEVEL_RANK, Level
+from policy_audit.models import LEVEL_RANK, Level, SourceText
 from policy_audit.pipeline import audit_text
 from policy_audit.registry import scorer_names
 from policy_audit.rubric import list_rubrics, load_rubric, load_rubric_dir, rubric_root
@@ -590,3 +590,32 @@ def test_rubric_check_names_an_example_the_engine_disagrees_with(
     err = capsys.readouterr().err
     assert "quick_purge: example should be strong, scores partial" in err
     assert "90 days" in err
+
+
+def test_model_language_earns_an_a_and_every_grade_has_words() -> None:
+    from policy_audit.model_policy import model_policy
+
+    rubric = load_rubric()
+    card = audit_text(model_policy(rubric), rubric)
+    assert card.overall.grade == "A", card.overall.score
+    assert set(rubric.grade_meanings) == set(rubric.grades)
+    # A policy with a retention limit and nothing else is far from the top bands.
+    thin = audit_text(SourceText(name="thin.txt", media_type="text/plain", sha256="0" * 64,
+                                 text="ALPR data shall be purged after 30 days.\n"), rubric)
+    assert thin.overall.grade == "F"
+
+
+def test_grade_meanings_must_name_known_grades(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    (folder / "criteria").mkdir(parents=True)
+    src = rubric_root() / "criteria" / "retention.toml"
+    (folder / "criteria" / "retention.toml").write_text(src.read_text(encoding="utf-8"),
+                                                         encoding="utf-8")
+    (folder / "rubric.toml").write_text(
+        'id = "r"\nversion = "1.0"\ntitle = "R"\n[grades]\nA = 80\nF = 0\n'
+        '[grade_meanings]\nA = "Good enough."\nE = "Unknown letter."\n', encoding="utf-8")
+    with pytest.raises(RubricError, match="grade_meanings names grade 'E'"):
+        load_rubric(folder)
+    (folder / "rubric.toml").write_text(
+        'id = "r"\nversion = "1.0"\ntitle = "R"\n[grades]\nA = 80\nF = 0\n', encoding="utf-8")
+    assert load_rubric(folder).grade_meaning("F") == "An overall score of 0 below 80."

@@ -57,31 +57,70 @@ function setUpUploadForm() {
   });
 }
 
+// A quote links to its words in the full text. Each click is a real navigation to
+// "#q-START-END" (the address can be shared, and Back returns to the card it came from);
+// the highlight follows the address, and a link leads back to the quote's criterion.
+const QUOTE_HASH = /^#q-(\d+)-(\d+)$/;
+
 function setUpEvidence() {
   const box = document.getElementById("policy-text");
   if (!box) return;
   const details = document.getElementById("text-details");
+  const back = document.getElementById("back-to");
   const original = box.textContent;
 
-  const show = (start, end) => {
+  const show = (start, end, from) => {
+    if (!(end > start) || end > original.length) return false;
     const mark = document.createElement("mark");
     mark.id = "highlight";
     mark.tabIndex = -1;
     mark.textContent = original.slice(start, end);
     box.replaceChildren(original.slice(0, start), mark, original.slice(end));
     details.open = true;
+    const card = from && from.closest(".card, section");
+    if (back && card && card.id) {
+      const link = back.querySelector("a");
+      link.href = `#${card.id}`;
+      const title = card.querySelector("h3, h2");
+      link.textContent = `Back to “${title ? title.textContent.trim() : "the scorecard"}”`;
+      back.hidden = false;
+    }
     mark.scrollIntoView({ block: "center" });
     mark.focus({ preventScroll: true });
+    return true;
   };
 
-  document.querySelectorAll("a.quote").forEach((link) => {
-    link.addEventListener("click", (event) => {
-      const start = Number(link.dataset.start);
-      const end = Number(link.dataset.end);
-      if (!(end > start) || end > original.length) return; // fall back to the plain link
-      event.preventDefault();
-      show(start, end);
-    });
+  const links = Array.from(document.querySelectorAll("a.quote"));
+  links.forEach((link) => {
+    link.href = `#q-${link.dataset.start}-${link.dataset.end}`;
+  });
+
+  const follow = () => {
+    const match = QUOTE_HASH.exec(window.location.hash);
+    if (!match) return;
+    const start = Number(match[1]);
+    const end = Number(match[2]);
+    const from = links.find((l) => Number(l.dataset.start) === start && Number(l.dataset.end) === end);
+    if (from) {
+      const card = from.closest("details");
+      if (card && !card.open) card.open = true; // so "back" lands on the quote, visible
+    }
+    show(start, end, from);
+  };
+  window.addEventListener("hashchange", follow);
+  follow();
+}
+
+// Print the cards opened (browsers without ::details-content print closed ones shut).
+function setUpPrint() {
+  let opened = [];
+  window.addEventListener("beforeprint", () => {
+    opened = Array.from(document.querySelectorAll(".sc details:not([open])"));
+    opened.forEach((d) => { d.open = true; });
+  });
+  window.addEventListener("afterprint", () => {
+    opened.forEach((d) => { d.open = false; });
+    opened = [];
   });
 }
 
@@ -115,4 +154,5 @@ document.addEventListener("DOMContentLoaded", () => {
   setUpUploadForm();
   setUpEvidence();
   setUpActions();
+  setUpPrint();
 });

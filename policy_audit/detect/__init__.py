@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from ..fields import Field
 from ..models import Finding, SourceText
-from ..segment import Line, fields_in, get_nlp, lines_of, text_of
+from ..segment import Line, fields_in, get_nlp, lines_of, text_of, tokenizer_of
 from . import immigration, reporting, retention, sharing
 from .clause import read_exceptions
 from .elements import detect_elements
@@ -87,7 +87,7 @@ def _matcher() -> PhraseMatcher:
     nlp = get_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for topic, (triggers, _) in READERS.items():
-        matcher.add(topic, list(nlp.tokenizer.pipe(triggers)))
+        matcher.add(topic, list(tokenizer_of(nlp).pipe(triggers)))
     return matcher
 
 

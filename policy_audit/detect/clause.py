@@ -328,8 +328,8 @@ def _read_scoped(text: str, key_start: int, key_end: int) -> ScopedReading:
         reading = _read_modal(text, start, modal, key_start, after=False)
         subject = _subject_start(text, start, modal)
         negated = reading.negated or _negated_in(text, [(subject, key_start)])
-        after = text[key_end : scope_end(text, key_end)]
-        negated = negated or bool(_PROHIBITED_AFTER_RE.match(after))
+        rest = text[key_end : scope_end(text, key_end)]
+        negated = negated or bool(_PROHIBITED_AFTER_RE.match(rest))
         return _with_negation(reading, modal, negated)
     after = _modal_after(text, start, key_start, key_end)
     if after is not None:

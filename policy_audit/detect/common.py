@@ -80,5 +80,5 @@ def make_finding(
         exceptions=list(reading.exceptions) if reading else [],
         reading_rule=reading.rule if reading else None,
         cues=cues,
-        **extra,  # type: ignore[arg-type]
+        **extra,  # recipients=… / durations=…, checked by pydantic
     )

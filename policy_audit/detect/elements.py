@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 
 from ..models import Finding
 from ..rubric import compiled
-from ..segment import get_nlp
+from ..segment import get_nlp, tokenizer_of
 from .clause import (
     CLAUSE_WINDOW,
     DISCRETIONARY,
@@ -110,7 +110,7 @@ def _matcher(triggers: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatcher
     nlp = get_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for criterion_id, words in triggers:
-        matcher.add(criterion_id, list(nlp.tokenizer.pipe(words)))
+        matcher.add(criterion_id, list(tokenizer_of(nlp).pipe(words)))
     return matcher
 
 

@@ -66,9 +66,11 @@ _LE_RE = re.compile(r"(?i)\b(?:law\s+enforcement|prosecutorial|criminal\s+justic
 _BROAD_RE = re.compile(r"(?i)\b(?:as\s+(?:deemed\s+)?(?:appropriate|necessary)|at\s+(?:the|his|her|"
                        r"their)\s+discretion|for\s+any\s+(?:lawful\s+)?purpose|without\s+"
                        r"limitation)\b")  # fmt: skip
+# A partner or agreement that stores the data is a pool; the agency's own vendor hosting its
+# data ("the contract requires the vendor to host the Department's plate reads") is not.
 _POOLED_RE = re.compile(
-    r"(?i)\b(?:partner\w*|contract\w*|agreement|participat\w+)\b[^.]{0,80}\bto\s+(?:store|host|"
-    r"house|upload|retain)\b|\b(?:stor(?:e|ed|es)|host(?:ed|s)?|upload\w*)\b[^.]{0,80}\b(?:regional"
+    r"(?i)\b(?:partner\w*|contract\w*|agreement|participat\w+)\b(?![^.]{0,80}\bvendor\b)"
+    r"[^.]{0,80}\bto\s+(?:store|host|house|upload|retain)\b|\b(?:stor(?:e|ed|es)|host(?:ed|s)?|upload\w*)\b[^.]{0,80}\b(?:regional"
     r"|fusion\s+center|intelligence\s+center|multi-?agency|shared\s+(?:database|platform|server|"
     r"system)|pooled)\b"
 )

@@ -6,6 +6,8 @@ back to pages. Repairs, in order:
 
 - Unicode: NFKC (ligatures such as "ﬁ"), no-break and odd spaces; PDFium's U+FFFE
   line-end hyphen markers become real line breaks again, repaired like any other.
+  Control characters (NUL and the rest of C0 but tab and line ends) are removed, or
+  become a space where they separate words.
 - Running headers and footers: a line near the top or bottom of most pages (digits
   ignored, so "Page 3 of 9" and "Page 4 of 9" are the same line), bare page numbers,
   "Page N of M", copyright lines, and in page-less text, numbered lines repeated 3+ times
@@ -30,6 +32,13 @@ from ..models import PageSpan
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]+")
 _RUNS_OF_SPACES = re.compile(r" {2,}")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\ufffe\u00ad]")
+# C0 control characters other than tab, line feed and carriage return (and DEL) mean
+# nothing in a policy, and PostgreSQL cannot store NUL in text or JSONB. They go here,
+# before the text is assembled, so the evidence offsets count the text as stored.
+# Separators (vertical tab, form feed, the information separators) become spaces so the
+# words on either side stay apart; the rest are dropped.
+_CONTROL_SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _DIGITS = re.compile(r"\d+")
 
 _PAGE_NUMBER = re.compile(
@@ -76,6 +85,7 @@ class RawLine:
 
 
 def normalise_line(text: str) -> str:
+    text = _CONTROLS.sub("", _CONTROL_SEPARATORS.sub(" ", text))
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
     return _RUNS_OF_SPACES.sub(" ", _SPACES.sub(" ", text)).strip()
 

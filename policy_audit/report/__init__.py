@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..defaults import REPORT_FORMATS
 from ..models import Scorecard
 from . import amendments, html_report, markdown, text
 
-FORMATS: tuple[str, ...] = ("json", "markdown", "text", "html")
+FORMATS: tuple[str, ...] = REPORT_FORMATS
 # Not a scorecard format but a document derived from one (``--amendments``).
 EXTRA_DOCUMENTS: tuple[str, ...] = ("amendments",)
 

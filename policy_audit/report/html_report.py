@@ -1,32 +1,40 @@
 """Scorecard → one standalone HTML page (inline CSS, no scripts, prints cleanly).
 
-Jinja2 autoescaping is on for every template, so policy text such as ``<script>`` is shown
-as text, never run.
+The same templates as the web page's scorecard (``_brief``, ``_criteria``,
+``_after_criteria``) and the same view model (``policy_audit.report.view``), without the
+full text. Jinja2 autoescaping is on for every template, so policy text such as
+``<script>`` is shown as text, never run.
 """
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from .. import __version__
 from ..models import Scorecard
-from .common import LEVEL_LABELS, days_text, where
+from .view import scorecard_view
+
+TEMPLATES = Path(__file__).parent / "templates"
+STYLESHEET = TEMPLATES / "scorecard.css"
 
 
 @functools.cache
 def environment() -> Environment:
-    env = Environment(
+    return Environment(
         loader=PackageLoader("policy_audit.report", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(level_label=lambda level: LEVEL_LABELS[level], where=where,
-                       days_text=days_text)
-    return env
 
 
 def render(card: Scorecard) -> str:
-    return environment().get_template("scorecard.html.j2").render(card=card)
+    view = scorecard_view(card)
+    return environment().get_template("scorecard.html.j2").render(
+        card=card, view=view, cards=view.criteria, has_text=False, scored_on="",
+        version=__version__,
+    )

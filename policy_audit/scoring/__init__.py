@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import reference
+from ..department import agency_name
 from ..models import (
     ClauseReading,
     Conflict,
@@ -144,6 +146,7 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
     return Scorecard(
         document=DocumentInfo(
             name=source.name,
+            agency=agency_name(source.text),
             sha256=source.sha256,
             media_type=source.media_type,
             pages=source.quality.pages,
@@ -152,8 +155,11 @@ def score_document(source: SourceText, findings: list[Finding], rubric: Rubric) 
             garbled=source.quality.garbled,
         ),
         rubric=RubricRef(id=rubric.id, version=rubric.version, digest=rubric.digest),
-        overall=Overall(score=overall, grade=rubric.grade(overall)),
-        facts=Facts(**facts),
+        overall=Overall(score=overall, grade=(grade := rubric.grade(overall)),
+                        meaning=rubric.grade_meaning(grade),
+                        percentile=reference.percentile(overall, rubric.id),
+                        peers=len(reference.Reference.shipped().scores(rubric.id))),
+        facts=Facts.model_validate(facts),
         criteria=results,
         loopholes=loopholes,
         warnings=warnings_for(source, findings, results),

@@ -182,7 +182,9 @@ def _stands(
 
 def _list_items(text: str) -> list[str]:
     """The comma- or semicolon-separated items of a clause, a parenthesis kept whole."""
-    items, depth, current = [], 0, []
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if char in ",;" and depth <= 0:

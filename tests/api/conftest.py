@@ -34,6 +34,7 @@ def _reset_postgres(url: str) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS comparisons"))
             connection.execute(text("DROP TABLE IF EXISTS audits"))
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     finally:

@@ -123,15 +123,6 @@ def test_report_html_escapes_policy_text(client):
     assert "default-src 'none'" in response.headers["content-security-policy"]
 
 
-def test_report_without_renderer_is_501(client, monkeypatch):
-    import sys
-
-    created = client.post("/api/v1/audits", json={"text": policy_text("I")}).json()
-    monkeypatch.setitem(sys.modules, "policy_audit.report", None)  # import now fails
-    response = client.get(created["links"]["report_html"])
-    assert is_problem(response, 501)
-
-
 def test_delete_needs_the_token(client):
     created = client.post("/api/v1/audits", json={"text": policy_text("J")}).json()
     url = created["links"]["self"]

@@ -41,7 +41,8 @@ def test_multipart_batch_with_files_and_documents(client):
         ("files", ("junk.bin", b"\x00\x01\x02" * 300, "application/octet-stream")),
         ("files", ("two.txt", policy_text("P").encode(), "text/plain")),
     ]
-    data = {"documents": json.dumps([{"text": "Reads are kept ninety days.", "name": "pasted"}])}
+    pasted = {"text": "Plate reads are kept ninety days.", "name": "pasted"}
+    data = {"documents": json.dumps([pasted])}
     response = client.post("/api/v1/audits:batch", files=files, data=data)
     assert response.status_code == 200, response.text
     results = response.json()["results"]
@@ -92,7 +93,7 @@ def test_batch_limits(make_client):
 def test_batch_body_can_exceed_the_single_upload_limit(make_client):
     client = make_client(max_upload_bytes=1000, max_batch_bytes=200_000)
     files = [
-        ("files", (f"p{i}.txt", f"Reads are removed after {i + 10} days.".encode() * 20))
+        ("files", (f"p{i}.txt", f"Plate reads are removed after {i + 10} days.".encode() * 20))
         for i in range(3)
     ]
     response = client.post("/api/v1/audits:batch", files=files)

@@ -177,3 +177,37 @@ def test_pdf_upload_and_page_limit(make_client):
     assert accepted.status_code == 201, accepted.text
     assert accepted.json()["document"]["media_type"] == "application/pdf"
     assert accepted.json()["document"]["pages"] == 2
+
+
+def test_a_document_about_something_else_is_refused_unless_forced(client):
+    recipe = {"text": "Lemon cake: beat the butter and sugar, add four eggs, bake 45 minutes.",
+              "name": "cake.txt"}
+    refused = client.post("/api/v1/audits", json=recipe)
+    assert is_problem(refused, 422)
+    assert refused.json()["code"] == "not-an-alpr-policy"
+    assert "force" in refused.json()["detail"]
+    forced = client.post("/api/v1/audits", json={**recipe, "force": True})
+    assert forced.status_code == 201
+    assert "never mentions license plate readers" in forced.json()["warnings"][0]
+    files = {"file": ("cake.txt", recipe["text"].encode() + b" Serves 8.", "text/plain")}
+    assert is_problem(client.post("/api/v1/audits", files=files), 422)
+    forced = client.post("/api/v1/audits?force=true", files=files)
+    assert forced.status_code == 201
+
+
+def test_the_form_keeps_the_text_and_offers_to_score_anyway(client):
+    form = {"text": "Privacy notice: we collect your email address to send the newsletter."}
+    page = client.post("/audits", data=form, headers={"accept": "text/html"})
+    assert page.status_code == 422
+    assert "does not look like an ALPR policy" in page.text
+    assert 'id="force"' in page.text and "we collect your email address" in page.text
+    scored = client.post("/audits", data={**form, "force": "on"}, follow_redirects=False)
+    assert scored.status_code == 303
+
+
+def test_force_must_be_a_boolean_or_a_flag_word(client):
+    text = {"text": "Lemon cake: beat the butter and sugar, bake 45 minutes.", "name": "c.txt"}
+    assert is_problem(client.post("/api/v1/audits", json={**text, "force": 0}), 422)
+    assert is_problem(client.post("/api/v1/audits", json={**text, "force": "yes"}), 422)
+    assert is_problem(client.post("/api/v1/audits?force=perhaps", json=text), 422)
+    assert client.post("/api/v1/audits?force=on", json=text).status_code == 201

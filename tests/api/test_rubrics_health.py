@@ -26,6 +26,9 @@ def test_get_rubric(client):
         criterion
     )
     assert "detect" not in criterion
+    assert set(body["grade_meanings"]) == set(body["grades"])
+    default = client.get("/api/v1/rubrics/comprehensive").json()
+    assert default["grade_meanings"]["A"].startswith("Close to the model language")
 
 
 def test_unknown_rubric_is_404(client):

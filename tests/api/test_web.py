@@ -51,7 +51,7 @@ def test_pages_forbid_inline_script_and_framing(client):
     csp = client.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
-    assert client.get("/").headers["referrer-policy"] == "no-referrer"
+    assert client.get("/").headers["referrer-policy"] == "same-origin"  # see test_forms_origin
 
 
 def test_static_assets_are_served_locally(client):
@@ -133,7 +133,56 @@ def test_policy_markup_is_shown_as_text(client):
 def test_pasted_text_is_scored_under_its_name(client):
     response = submit(client, data={"text": policy_text("W"), "name": "Draft 2"})
     page = HTMLParser(client.get(response.headers["location"]).text)
-    assert page.css_first("h1").text(strip=True) == "Draft 2"
+    # The heading is the agency the text names; the name given is the document's.
+    assert page.css_first("h1").text(strip=True) == "Riverbend Police Department"
+    assert page.css_first(".brief .meta").text(strip=True).startswith("Draft 2 ·")
+    unnamed = submit(client, data={"text": "ALPR data shall be purged after 30 days.",
+                                   "name": "Draft 3"})
+    page = HTMLParser(client.get(unnamed.headers["location"]).text)
+    assert page.css_first("h1").text(strip=True) == "Draft 3"  # no agency: the name
+
+
+def render_html_report(client, page_url: str) -> str:
+    return client.get(f"/api/v1{page_url}/report.html").text
+
+
+def test_the_brief_comes_first_in_plain_words(client):
+    text = ("Riverbend Police Department\nPolicy 9: License Plate Readers\n"
+            "9.1 RETENTION\nALPR data may be kept as long as necessary.\n"
+            "9.2 SHARING\nALPR data may be shared with any agency that asks.\n")
+    page_url = submit(client, data={"text": text, "jurisdiction": "CA"}).headers["location"]
+    html = client.get(page_url).text
+    tree = HTMLParser(html)
+    main = tree.css_first("main")
+    first = main.css_first("section")
+    assert first.attributes["id"] == "brief"
+    asks = first.css("ol.asks > li")
+    assert 3 <= len(asks) <= 5
+    gains = [float(li.css_first(".gain").text().split("+")[1].split()[0]) for li in asks]
+    assert gains == sorted(gains, reverse=True)
+    assert all(li.css_first("blockquote.model") for li in asks)
+    violations = first.css("ul.violations > li")
+    assert violations and all("Cal." in li.css_first("strong").text() for li in violations)
+    assert "violates Cal." not in first.text()  # the statute is said once, in plain words
+    # Internals only behind "How this was scored".
+    people = html.split('id="how-scored"')[0]
+    assert "(rule:" not in people and "rule: " not in people
+    assert "Points" not in people and " × " not in people and "page(s)" not in people
+    assert tree.css_first("#how-scored table.scoring")
+    # Cards are collapsed to a line; the details open on demand, without a script.
+    cards = tree.css("article.card")
+    assert cards and all(card.css_first("details").attributes.get("open") is None
+                         for card in cards)
+    assert all(card.css_first(".finding").text(strip=True) for card in cards)
+    # One stylesheet for the page and the standalone report, served from this server.
+    assert '<link rel="stylesheet" href="/assets/scorecard.css">' in html
+    css = client.get("/assets/scorecard.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert "@media print" in css.text
+    assert css.text.strip() in render_html_report(client, page_url)
+    # The filter keeps weak and missing only.
+    gaps = HTMLParser(client.get(page_url + "?show=gaps").text).css("article.card .badge")
+    assert gaps and {b.text(strip=True) for b in gaps} <= {"Weak", "Missing"}
 
 
 def test_same_policy_again_shows_the_saved_audit(client):
@@ -204,7 +253,7 @@ def test_amendments_download(client):
     assert response.headers["content-disposition"] == (
         'attachment; filename="Draft-A-amendments.md"'
     )
-    assert response.text.startswith("# Requested amendments: Draft A.txt")
+    assert response.text.startswith("# Requested amendments: Riverbend Police Department")
 
 
 def test_only_the_creating_browser_sees_and_uses_delete(make_client):
@@ -236,5 +285,5 @@ def test_api_docs_load_their_scripts_from_this_server(client):
         assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
         assert assets, page_url
         for asset in assets:
-            assert asset.startswith("/static-docs/"), asset  # no CDN: works offline
+            assert asset.startswith(("/static-docs/", "/static/")), asset  # no CDN: works offline
             assert client.get(asset).status_code == 200
