@@ -12,9 +12,13 @@ flags as the pattern, so case folding treats it exactly as it treats the pattern
 
 from __future__ import annotations
 
+import importlib
 import re
-from re import _constants as C  # re's own parser (Python 3.11+)
-from re import _parser as parser
+from typing import Any
+
+# re's own parser (Python 3.11+); private modules, so typed as Any.
+C: Any = importlib.import_module("re._constants")
+parser: Any = importlib.import_module("re._parser")
 
 _MAX_CHARS = 64  # a wider first set is no filter worth the lookahead
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]++\)")
@@ -48,7 +52,7 @@ def guarded(pattern: str, flags: int = 0) -> str:
     return f"{head}(?=[{escaped}]){pattern}"
 
 
-def _first(items: list) -> tuple[set[str] | None, bool]:
+def _first(items: list[Any]) -> tuple[set[str] | None, bool]:
     """(first characters, whether the sequence can match empty); None: unknown."""
     found: set[str] = set()
     for op, av in items:
@@ -61,14 +65,14 @@ def _first(items: list) -> tuple[set[str] | None, bool]:
     return found, True
 
 
-def _item(op: object, av: object) -> tuple[set[str] | None, bool]:
+def _item(op: Any, av: Any) -> tuple[set[str] | None, bool]:
     if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
         return set(), True  # zero-width: the next item starts the match
     if op == C.LITERAL:
-        return {chr(av)}, False  # type: ignore[arg-type]
+        return {chr(av)}, False
     if op == C.IN:
         chars: set[str] = set()
-        for sub_op, sub_av in av:  # type: ignore[attr-defined]
+        for sub_op, sub_av in av:
             if sub_op == C.LITERAL:
                 chars.add(chr(sub_av))
             elif sub_op == C.RANGE and sub_av[1] - sub_av[0] < _MAX_CHARS:
@@ -77,26 +81,26 @@ def _item(op: object, av: object) -> tuple[set[str] | None, bool]:
                 return None, False  # negated, categories, wide ranges
         return chars, False
     if op == C.SUBPATTERN:
-        _, add_flags, del_flags, body = av  # type: ignore[misc]
+        _, add_flags, del_flags, body = av
         if add_flags or del_flags:
             return None, False  # (?i:...) inside: the class would not fold the same way
         return _first(list(body))
     if op == C.ATOMIC_GROUP:
-        return _first(list(av))  # type: ignore[arg-type]
+        return _first(list(av))
     if op == C.BRANCH:
-        chars = set()
+        union: set[str] = set()
         nullable = False
-        for branch in av[1]:  # type: ignore[index]
+        for branch in av[1]:
             branch_chars, branch_nullable = _first(list(branch))
             if branch_chars is None:
                 return None, False
-            chars |= branch_chars
+            union |= branch_chars
             nullable = nullable or branch_nullable
-        return chars, nullable
+        return union, nullable
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        low, _, body = av  # type: ignore[misc]
-        chars, nullable = _first(list(body))
-        if chars is None:
+        low, _, body = av
+        first, nullable = _first(list(body))
+        if first is None:
             return None, False
-        return chars, nullable or low == 0
+        return first, nullable or low == 0
     return None, False  # ANY, categories, back references: no simple first set

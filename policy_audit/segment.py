@@ -139,13 +139,13 @@ def structure_component(doc: Doc) -> Doc:
     # tokens' offsets come as one array too: a Python loop over the tokens cost a fifth of
     # the tokenizer's own time.
     offsets = doc.to_array([IDX]).reshape(-1)
-    flags = numpy.where(
+    signs = numpy.where(
         numpy.isin(offsets, numpy.fromiter(starts, dtype=offsets.dtype, count=len(starts))),
         1, -1,
     ).astype(numpy.int64)
-    if len(flags):
-        flags[0] = 1
-    flags = flags.astype(numpy.uint64).reshape(-1, 1)  # spaCy stores -1 ("not a start") as uint64
+    if len(signs):
+        signs[0] = 1
+    flags = signs.astype(numpy.uint64).reshape(-1, 1)  # spaCy stores -1 ("not a start") as uint64
     if len(doc):
         doc.from_array([SENT_START], flags)  # type: ignore[arg-type]  # spaCy's stub: Ints2d
     doc.user_data["policy_audit_lines"] = lines
