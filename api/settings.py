@@ -41,8 +41,8 @@ class Settings(BaseModel):
     max_batch_items: int = Field(default=50, gt=0)
     max_pages: int = Field(default=300, gt=0)
     max_seconds: float = Field(default=20.0, gt=0)
-    # spaCy refuses texts over 1,000,000 characters (nlp.max_length), so the engine default
-    # of 3,000,000 would turn a long text into a 500; stay under it.
+    # The engine's own default (policy_audit.ingest.limits): the costliest text takes about
+    # 6 s of CPU at this length; the README's limits table has the measurements.
     max_characters: int = Field(default=1_000_000, gt=0)
     # Audits run in a pool of worker processes (policy_audit.worker), each audit under a
     # hard deadline and each process under a memory cap.

@@ -15,9 +15,11 @@ import re
 from .models import Evidence, Scorecard
 from .rubric import Rubric
 
-_STATES_RE = re.compile(r"The policy (?:firmly )?states (?P<labels>.+?)(?: \(“|, but not |$)")
-_ASKS_RE = re.compile(r"\bAdd (?P<labels>.+?)\.(?: Model language:|$| )")
-_LOOPHOLE_RE = re.compile(r"contains a loophole: (?P<label>[^(]+?) \(“")
+_STATES_RE = re.compile(
+    r"The policy (?:firmly )?states (?P<labels>.{1,2000}?)(?: \(“|, but not |$)"
+)
+_ASKS_RE = re.compile(r"\bAdd (?P<labels>.{1,2000}?)\.(?: Model language:|$| )")
+_LOOPHOLE_RE = re.compile(r"contains a loophole: (?P<label>[^(]{1,500}?) \(“")
 _REJECTING_RULES = ("elements.addressed-without-elements", "elements.not-addressed")
 
 

@@ -39,8 +39,8 @@ _NOT_A_NAME = re.compile(
     r"updated|approved|revised)\b"
 )
 _LEADING = re.compile(r"^(?:(?:The|A|An|This|Our|Each|Every|All|By|For|With|From|And|Of|"
-                      r"Contact|Dear)\s+)+|^[A-Z]\.\s+")
-_TRAILING = re.compile(r"\s*\[[^\]]*\]\s*$")  # "Columbia Heights MN PD [Inactive]"
+                      r"Contact|Dear)\s++)++|^[A-Z]\.\s+")
+_TRAILING = re.compile(r"\s*\[[^\]]*+\]\s*$")  # "Columbia Heights MN PD [Inactive]"
 TOP_LINES = 12
 MAX_WORDS = 9
 

@@ -103,7 +103,7 @@ class Field:
 
 def _split_commas(text: str, start: int) -> list[tuple[str, int]]:
     entries = []
-    for match in re.finditer(r"[^,]+", text):
+    for match in re.finditer(r"[^,]++", text):  # possessive: nothing follows it
         entry = match.group(0).strip()
         if entry:
             entries.append((entry, start + match.start() + match.group(0).index(entry)))

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RubricError
 from .models import ClauseReading, Evidence, LoopholeFound, SourceText
-from .rubric import IDENT, rubric_root
+from .rubric import IDENT, compiled, rubric_root
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -49,15 +49,17 @@ def library() -> tuple[tuple[Loophole, re.Pattern[str]], ...]:
         return ()
     try:
         parsed = _Library.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        return tuple((lh, re.compile(lh.pattern, re.IGNORECASE)) for lh in parsed.loophole)
+        return tuple((lh, compiled(lh.pattern)) for lh in parsed.loophole)
     except (tomllib.TOMLDecodeError, ValidationError, re.error) as exc:
         raise RubricError(f"{path}: {exc}".splitlines()[0]) from None
 
 
 def find_loopholes(doc: Doc, source: SourceText) -> list[LoopholeFound]:
+    from .segment import text_of  # spaCy is loaded only when a document is read
+
     sentences = list(doc.sents)
     starts = [s.start_char for s in sentences]
-    whole = doc.text  # rebuilt from every token on each access: read it once
+    whole = text_of(doc)
     found: list[LoopholeFound] = []
     for loophole, pattern in library():
         quotes: list[Evidence] = []

@@ -29,6 +29,7 @@ from pydantic import (
 from .defaults import BUILTIN_RUBRICS as BUILTIN_RUBRICS
 from .defaults import DEFAULT_RUBRIC as DEFAULT_RUBRIC
 from .errors import RubricError
+from .first_char import guarded
 from .models import Level
 from .registry import scorer_names
 
@@ -72,7 +73,7 @@ class Example(_Strict):
 @functools.lru_cache(maxsize=1024)
 def compiled(pattern: str) -> re.Pattern[str]:
     """A rubric pattern, compiled once; rubric patterns match case-insensitively."""
-    return re.compile(pattern, re.IGNORECASE)
+    return re.compile(guarded(pattern, re.IGNORECASE), re.IGNORECASE)
 
 
 class NearMiss(_Strict):
@@ -86,7 +87,9 @@ class NearMiss(_Strict):
 
 def _compiles(pattern: str) -> str:
     try:
-        re.compile(pattern)
+        # Compiled as it will be used (and cached): loading the rubric, which a worker's
+        # warm-up does, pays for compiling its ~200 patterns, not the first audit.
+        compiled(pattern)
     except re.error as exc:
         raise ValueError(f"not a valid regular expression ({exc}); fix the pattern") from None
     return pattern

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
@@ -109,23 +109,43 @@ def sentence_starts(text: str, lines: list[Line]) -> set[int]:
         starts.add(line.start)
         if line.kind == "body" or line.kind == "item":
             for match in _SENTENCE_END.finditer(line.text):
-                if not _ABBREVIATION.search(line.text[: match.start()].rstrip("\"'”’)]")):
+                if not _ends_with_abbreviation(line.text, match.start()):
                     starts.add(line.start + match.end())
     return starts
+
+
+# Longer than any abbreviation above ("r.s.a." with its word boundary), so a match found in
+# the window is the match in the whole line.
+_ABBREVIATION_WINDOW = 24
+
+
+def _ends_with_abbreviation(text: str, end: int) -> bool:
+    """Whether ``text[:end]``, closing quotes and brackets aside, ends with an abbreviation.
+    Only the last few characters are searched: searching the whole line before each
+    sentence end made one long line quadratic (a 1,000,000-character line: minutes)."""
+    while end and text[end - 1] in "\"'”’)]":
+        end -= 1
+    return bool(_ABBREVIATION.search(text, max(0, end - _ABBREVIATION_WINDOW), end))
 
 
 @Language.component("policy_audit_structure")
 def structure_component(doc: Doc) -> Doc:
     """Set sentence starts on line and sentence boundaries; record sections as spans."""
-    text = doc.text  # rebuilt from every token on each access: read it once
+    text = text_of(doc)
     lines = split_lines(text)
     starts = sentence_starts(text, lines)
     # One array write: setting ``token.is_sent_start`` token by token re-checks the whole
-    # Doc's annotation each time, which is quadratic (10 s for a 25,000-word policy).
-    flags = numpy.fromiter(
-        (1 if i == 0 or token.idx in starts else -1 for i, token in enumerate(doc)),
-        dtype=numpy.int64, count=len(doc),
-    ).astype(numpy.uint64).reshape(-1, 1)  # spaCy stores -1 ("not a start") as uint64
+    # Doc's annotation each time, which is quadratic (10 s for a 25,000-word policy). The
+    # tokens' offsets come as one array too: a Python loop over the tokens cost a fifth of
+    # the tokenizer's own time.
+    offsets = doc.to_array([IDX]).reshape(-1)
+    signs = numpy.where(
+        numpy.isin(offsets, numpy.fromiter(starts, dtype=offsets.dtype, count=len(starts))),
+        1, -1,
+    ).astype(numpy.int64)
+    if len(signs):
+        signs[0] = 1
+    flags = signs.astype(numpy.uint64).reshape(-1, 1)  # spaCy stores -1 ("not a start") as uint64
     if len(doc):
         doc.from_array([SENT_START], flags)  # type: ignore[arg-type]  # spaCy's stub: Ints2d
     doc.user_data["policy_audit_lines"] = lines
@@ -148,8 +168,25 @@ def get_nlp() -> Language:
     nlp = spacy.blank("en")
     # Only the tokenizer runs (no parser), so ingest's own character limit governs.
     nlp.max_length = 3_100_000
+    tokenizer_of(nlp).token_match = _keep_whole
     nlp.add_pipe("policy_audit_structure")
     return nlp
+
+
+# spaCy strips prefixes and suffixes one character at a time, searching the whole
+# remaining string each time: a run of 20,000 "*" took 30 s, quadratic. A long string that
+# starts or ends with a run of punctuation is kept as one token instead (no word hides in
+# such a run; a URL ending "….pdf." still has its full stop split off as before).
+_LONG_STRING = 40
+_AFFIX_RUN = 8
+
+
+def _keep_whole(string: str) -> bool:
+    if len(string) <= _LONG_STRING:
+        return False
+    return not any(c.isalnum() for c in string[:_AFFIX_RUN]) or not any(
+        c.isalnum() for c in string[-_AFFIX_RUN:]
+    )
 
 
 def tokenizer_of(nlp: Language) -> Tokenizer:
@@ -159,7 +196,23 @@ def tokenizer_of(nlp: Language) -> Tokenizer:
 
 
 def make_doc(text: str) -> Doc:
-    return get_nlp()(text)
+    nlp = get_nlp()
+    # spaCy rebuilds ``Doc.text`` from every token each time it is read (a Python object
+    # per token: as long as tokenizing again). The text is known: keep it with the Doc.
+    doc = nlp.make_doc(text)
+    doc.user_data[_TEXT] = text
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+_TEXT = "policy_audit_text"
+
+
+def text_of(doc: Doc) -> str:
+    """The Doc's text, without rebuilding it from its tokens when ``make_doc`` kept it."""
+    text = doc.user_data.get(_TEXT)
+    return text if isinstance(text, str) else doc.text
 
 
 def lines_of(doc: Doc) -> list[Line]:

@@ -248,6 +248,12 @@ class AuditPool:
         # spawn: a fresh interpreter, never a fork of a threaded server.
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        # Callers take a free worker in the order they asked: a thread that just handed a
+        # worker back must not take it again ahead of those already waiting (that made
+        # the slowest of 8 concurrent requests wait seconds while others went through).
+        self._turn = threading.Condition()
+        self._tickets = 0
+        self._serving = 0
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
@@ -279,7 +285,7 @@ class AuditPool:
     def run(self, job: AuditJob) -> AuditResult:
         """Audit one document; blocks this thread until a worker is free and has finished."""
         self.start()
-        worker = self._idle.get()
+        worker = self._next_idle()
         if worker is None:  # closed while waiting
             self._idle.put(None)
             raise RuntimeError("this audit pool is closed")
@@ -322,6 +328,20 @@ class AuditPool:
             "saved. Try again; if it happens again, the document may be damaged or need more "
             f"memory than {self.memory_hint} allows"
         )
+
+    def _next_idle(self) -> _Worker | None:
+        """The next free worker, first come first served."""
+        with self._turn:
+            ticket = self._tickets
+            self._tickets += 1
+            while self._serving != ticket:
+                self._turn.wait()
+        try:
+            return self._idle.get()
+        finally:
+            with self._turn:
+                self._serving += 1
+                self._turn.notify_all()
 
     def close(self) -> None:
         """Stop every worker (idle ones politely, busy ones by force)."""

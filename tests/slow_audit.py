@@ -30,6 +30,12 @@ def misbehaving(job: AuditJob) -> AuditResult:
     return run_audit(job)
 
 
+def paced(job: AuditJob) -> AuditResult:
+    """A real audit that takes at least half a second (the order tests see who came first)."""
+    time.sleep(0.5)
+    return run_audit(job)
+
+
 def wait_for(path: Path, timeout: float = 60.0) -> None:
     """Until ``path`` exists (the slow audit has started)."""
     deadline = time.monotonic() + timeout

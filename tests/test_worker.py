@@ -19,7 +19,7 @@ from policy_audit.errors import (
 )
 from policy_audit.worker import AuditJob, AuditPool
 
-from .slow_audit import misbehaving, wait_for
+from .slow_audit import misbehaving, paced, wait_for
 
 POLICY = (
     b"ALPR data not linked to an investigation shall be purged after thirty (30) days.\n"
@@ -106,3 +106,29 @@ def test_the_new_errors_are_read_errors() -> None:
         assert issubclass(error, InputError)
         assert error.exit_code == 2
         assert error.http_status == 422
+
+
+def test_callers_are_served_in_the_order_they_asked() -> None:
+    """A thread that hands its worker back and asks again at once goes behind the callers
+    already waiting, instead of taking the worker again ahead of them."""
+    finished: list[str] = []
+    lock = threading.Lock()
+
+    def audit(pool: AuditPool, *names: str) -> None:
+        for name in names:
+            pool.run(AuditJob(POLICY, name=name))
+            with lock:
+                finished.append(name)
+
+    with AuditPool(1, deadline=60, memory_mb=None, target=paced) as pool:
+        pool.run(AuditJob(POLICY, name="warm-up"))
+        first = threading.Thread(target=audit, args=(pool, "a", "a-again"))
+        first.start()
+        threading.Event().wait(0.15)  # "a" is being scored; the others queue behind it
+        others = [threading.Thread(target=audit, args=(pool, name)) for name in ("b", "c")]
+        for thread in others:
+            thread.start()
+            threading.Event().wait(0.05)
+        for thread in [first, *others]:
+            thread.join(60)
+    assert finished == ["a", "b", "c", "a-again"]

@@ -14,14 +14,14 @@ from ..segment import split_lines
 
 # The number a heading is printed with: "462.5", "IV.", "Section 9", "§ 3.2", "7)".
 _NUMBER = re.compile(
-    r"^\s*(?:§\s*)?((?:section|article|part|chapter)\s+[\dIVX]+(?:\.\d+)*|"
+    r"^\s*(?:§\s*)?((?:section|article|part|chapter)\s+[\dIVX]+(?:\.\d++)*+|"
     r"\d{1,4}(?:\.\d{1,3})*|[IVX]{1,5}(?=\.))[.:)]?(?:\s*[-–—]\s*|\s+)",
     re.IGNORECASE,
 )
 _HASHES = re.compile(r"^\s*#{1,6}\s*")
 # Page furniture ingest may leave behind in text that was pasted rather than extracted.
 _FURNITURE = re.compile(r"(?i)^\s*(?:page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d{1,3})\s*$")
-_WORD = re.compile(r"\w+(?:['’.\-]\w+)*|[^\w\s]")
+_WORD = re.compile(r"\w++(?:['’.\-]\w++)*+|[^\w\s]")  # possessive: tests/test_regex_safety
 _KEY_TRANSLATION = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
                                   "\u00ad": None})
 

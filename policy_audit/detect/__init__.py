@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from ..fields import Field
 from ..models import Finding, SourceText
-from ..segment import Line, fields_in, get_nlp, lines_of, tokenizer_of
+from ..segment import Line, fields_in, get_nlp, lines_of, text_of, tokenizer_of
 from . import immigration, reporting, retention, sharing
 from .clause import read_exceptions
 from .elements import detect_elements
@@ -94,7 +94,7 @@ def _matcher() -> PhraseMatcher:
 def clauses_of(doc: Doc) -> list[Clause]:
     lines = lines_of(doc)
     line_starts = [line.start for line in lines]
-    whole = doc.text  # spaCy rebuilds Doc.text from every token on each access
+    whole = text_of(doc)
     clauses = []
     for sent in doc.sents:
         text = sent.text
@@ -123,7 +123,7 @@ def detect(
         if index >= 0:
             wanted[vocab[match_id]].add(index)
     # URLs are single tokens the phrase matcher cannot see into: a plain find is enough.
-    text = doc.text
+    text = text_of(doc)
     for marker in ("http", "www."):
         at = text.find(marker)
         while at != -1:

@@ -99,14 +99,37 @@ def _negated_around(text: str, start: int, end: int) -> bool:
                           r"not\s+(?:permitted|allowed|authorized))\b", after))  # fmt: skip
 
 
+# A clause is read within this many characters either side of its key. Real clauses are
+# far shorter; but a text without full stops is one long "sentence", and reading each of
+# its keys against all of it was quadratic (62 KB of such text: 9 s, 1 MB: minutes).
+# Past this distance a modal or an exception no longer governs a key anyway.
+CLAUSE_WINDOW = 1_000
+_PHRASE = 200  # characters of an exception phrase kept
+_PHRASE_END = re.compile(r"(?<=[.;])\s")
+
+
+def around(text: str, start: int, end: int, window: int = CLAUSE_WINDOW) -> tuple[str, int]:
+    """``text`` cut to ``window`` characters either side of ``start``–``end``, and the
+    offset of the cut (the text itself, offset 0, when it is short enough already)."""
+    if len(text) <= 2 * window + (end - start):
+        return text, 0
+    low = max(0, start - window)
+    return text[low : end + window], low
+
+
 def exceptions_after(text: str, key: int) -> list[str]:
-    """Exception phrases that qualify the clause from ``key`` on (to the clause's end)."""
-    found = []
-    for match in EXCEPTION_RE.finditer(text, key):
-        tail = text[match.start() :]
-        phrase = re.split(r"(?<=[.;])\s", tail, maxsplit=1)[0]
-        found.append(phrase[:200].strip())
-    return found
+    """Exception phrases that qualify the clause from ``key`` on (to the clause's end, at
+    most ``CLAUSE_WINDOW`` characters on)."""
+    return [exception_phrase(text, match.start())
+            for match in EXCEPTION_RE.finditer(text, key, key + CLAUSE_WINDOW)]
+
+
+def exception_phrase(text: str, begin: int) -> str:
+    """The exception phrase starting at ``begin``: up to the first ". " or "; ", at most
+    200 characters (found without copying the rest of the text, which made a long text
+    quadratic)."""
+    stop = _PHRASE_END.search(text, begin + 1, begin + _PHRASE)
+    return text[begin : stop.start() if stop else begin + _PHRASE].strip()
 
 
 # Exceptions of these kinds keep a rule whole (a judge decides, or one case or one named
@@ -266,9 +289,12 @@ def _subject_start(text: str, start: int, modal: re.Match[str]) -> int:
     earlier = list(_SCOPED_MODAL_RE.finditer(text, start, modal.start()))
     if not earlier:
         return start
-    joins = list(re.finditer(r"(?i)\b(?:and|or)\b|,", text[: modal.start()]))
-    joins = [j for j in joins if j.start() >= earlier[-1].end()]
+    # Only the joins after the earlier modal count: search there, not from the text's start.
+    joins = list(_JOIN_RE.finditer(text, earlier[-1].end(), modal.start()))
     return joins[-1].start() if joins else modal.start()
+
+
+_JOIN_RE = re.compile(r"(?i)\b(?:and|or)\b|,")
 
 
 def _read_modal(text: str, start: int, modal: re.Match[str], key: int, after: bool
@@ -291,6 +317,11 @@ def read_scoped(text: str, key_start: int, key_end: int) -> ScopedReading:
     reason"); when none does and the key is the subject, the modal after it does ("face
     recognition will not be used"); otherwise the clause states a fact.
     """
+    text, offset = around(text, key_start, key_end)
+    return _read_scoped(text, key_start - offset, key_end - offset)
+
+
+def _read_scoped(text: str, key_start: int, key_end: int) -> ScopedReading:
     start = scope_start(text, key_start)
     modal = _governing_modal(text, start, key_start)
     if modal is not None:

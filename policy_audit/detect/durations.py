@@ -33,15 +33,17 @@ _SMALL = {
 _WORD = "|".join(sorted([*_SMALL, "hundred", "thousand"], key=len, reverse=True))
 _UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
 
+# Numbers are bounded (nine digits; a longer run is no period of time, and an unbounded one
+# overflowed the conversion to days): see ``tests/test_regex_safety.py``.
 DURATION_RE = re.compile(
     rf"""(?ix)
     (?<![\w.])
     (?P<num>
-        \d{{1,3}}(?:,\d{{3}})+ | \d+(?:\.\d+)?
-      | (?:{_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD}))*
+        \d{{1,3}}(?:,\d{{3}}){{1,3}} | \d{{1,9}}(?:\.\d{{1,6}})?
+      | (?:{_WORD})(?:[\s-]++(?:and[\s-]++)?(?:{_WORD}))*
       | an?(?=\s+(?:calendar\s+)?(?:year|month|week|day|hour)\b)
     )
-    \s*(?:\(\s*(?P<digits>\d[\d,]*)\s*\))?
+    \s*+(?:\(\s*(?P<digits>\d[\d,]{{0,12}})\s*\))?
     [\s-]*(?:(?:calendar|business|consecutive|working)\s+)?
     (?P<unit>{_UNIT})\b
     """

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,12 +34,15 @@ from ..models import Finding
 from ..rubric import compiled
 from ..segment import get_nlp, tokenizer_of
 from .clause import (
+    CLAUSE_WINDOW,
     DISCRETIONARY,
     EXCEPTION_RE,
     NARROW_EXCEPTIONS,
     PLAIN_FACT,
     ScopedReading,
+    around,
     exception_kinds,
+    exception_phrase,
     read_lead_in,
     read_scoped,
     scope_start,
@@ -245,14 +249,17 @@ def _element_state(clause: Clause, text: str, element: ElementSpec, context: _Co
                    ) -> _State | None:
     """How firmly the clause (``text``, framed by its key) states the element, or None when
     it does not mention it."""
-    matches = list(compiled(element.pattern).finditer(text))
-    if not matches:
+    # Matches are found one at a time: the first binding one ends the search, and the rest
+    # of a long clause (a portal's list of agencies) need not be scanned.
+    matches = compiled(element.pattern).finditer(text)
+    first = next(matches, None)
+    if first is None:
         return None
     if element.require == "any":
         return _State("")
     prohibiting = in_prohibited_list(clause) or bool(PROHIBITED_CONTEXT_RE.search(text))
     best = _State(".soft")
-    for match in matches:
+    for match in itertools.chain((first,), matches):
         reading, rules = _reading(text, match, context)
         prohibited = prohibiting or (context.negative_heading and "lead-in" not in rules)
         if not _binding(reading, element.require, prohibited):
@@ -297,19 +304,26 @@ def _reading(text: str, match: re.Match[str], context: _Context
 
 def _inline_lead_in(text: str, key: int) -> ScopedReading | None:
     """A lead-in inside the sentence: "The operator shall: (a) log in; (b) record ..."."""
+    text, offset = around(text, key, key)  # a long text is read near the key only
+    key -= offset
     colon = text.rfind(":", 0, key)
     if colon < 0 or text[colon + 1 : colon + 2].isdigit():
         return None
     return read_lead_in(text[scope_start(text, colon) : colon])
 
 
+_ONLY_BEFORE_RE = re.compile(r"(?i)\bonly\s+$")
+
+
 def _exceptions(text: str, key_end: int) -> tuple[bool, str | None]:
     """(an exception swallows the element, the approval exception that qualifies it)."""
     qualifying = None
-    for found in EXCEPTION_RE.finditer(text, key_end):
-        if re.search(r"(?i)\bonly\s+$", text[: found.start()]):
+    # As ``clause.exceptions_after``: within the clause window, each phrase read up to its
+    # first 200 characters, without copying the text before or after it.
+    for found in EXCEPTION_RE.finditer(text, key_end, key_end + CLAUSE_WINDOW):
+        if _ONLY_BEFORE_RE.search(text, max(0, found.start() - 40), found.start()):
             continue  # "only with the approval of" is a requirement, not an exception
-        phrase = re.split(r"(?<=[.;])\s", text[found.start() :], maxsplit=1)[0][:200].strip()
+        phrase = exception_phrase(text, found.start())
         kind = exception_kinds([phrase])[0]
         if kind == "law" and _STATUTE_NAMED_RE.search(phrase) and not _LAW_WORD_RE.search(phrase):
             kind = "statute"  # "unless explicitly authorized by state statute": enacted law

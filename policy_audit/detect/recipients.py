@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..first_char import guarded
 from ..models import Recipient
 from ..states import STATE_NAMES
 
@@ -54,6 +55,10 @@ RECIPIENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"camera\s+networks?)\b"
     ),
 }
+# Read once per entry of a portal's access list (hundreds of agencies): skip quickly over
+# places where no kind can start (``policy_audit.first_char``; the same matches).
+RECIPIENT_PATTERNS = {kind: re.compile(guarded(p.pattern), p.flags)
+                      for kind, p in RECIPIENT_PATTERNS.items()}
 
 
 def find_recipients(text: str, offset: int = 0) -> list[Recipient]:

@@ -70,9 +70,13 @@ _OWN_POLICY_RE = re.compile(
     r"(?i)\b(?:this|the|our|its|[\w]+['’]s|ALPR|LPR|reader|usage|use|privacy|full|complete)\s+"
     rf"(?:[\w()]+\s+){{0,3}}?(?:{_POLICY_NAME})\b|\bthis\s+order\b"
 )
-_URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|org|us|edu|com|"
-                     r"net)/\S*")  # fmt: skip
-_BARE_URL_RE = re.compile(r"(?i)^\s*(?:https?://|www\.)\S+\s*$|^\s*[\w-]+(?:\.[\w-]+)+/\S*\s*$")
+# Host names have at most 10 labels of at most 63 characters: bounded, so a long dotted run
+# is not tried from every start (see tests/test_regex_safety.py).
+_URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S++|\b[\w-]{1,63}(?:\.[\w-]{1,63}){0,10}\."
+                     r"(?:gov|org|us|edu|com|net)/\S*+")  # fmt: skip
+_BARE_URL_RE = re.compile(
+    r"(?i)^\s*+(?:https?://|www\.)\S++\s*$|^\s*+[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}/\S*+\s*$"
+)
 _VENDOR_URL_RE = re.compile(r"(?i)flocksafety|vigilant|motorolasolutions|leadsonline|genetec|rekor|"
                             r"axon\.com|privacy-ethics")  # fmt: skip
 _OVERSIGHT_RE = re.compile(
@@ -102,7 +106,7 @@ _FIGURE_KEY_RE = re.compile(
     r"detections|reads|scans|plates?\s+(?:read|scanned|captured|collected)|vehicles?\s+"
     r"(?:detected|read|scanned|captured)|requests?|audits?\s+(?:performed|conducted))\b"
 )
-_FIGURE_VALUE_RE = re.compile(r"^\s*\d[\d,. ]{0,15}\s*(?:[A-Za-z]{0,12})\s*$")
+_FIGURE_VALUE_RE = re.compile(r"^\s*+\d[\d,. ]{0,15}+\s*+(?:[A-Za-z]{0,12})\s*$")
 
 
 def read_field(field: Field) -> list[Finding]:
@@ -127,7 +131,7 @@ def read_field(field: Field) -> list[Finding]:
 def _public_audit(clause: Clause) -> Finding | None:
     """A "Public Search Audit" label: the searches themselves are open to the public."""
     line = clause.line
-    if _PUBLIC_AUDIT_RE.search(line.text) and len(line.text) < 40:
+    if len(line.text) < 40 and _PUBLIC_AUDIT_RE.search(line.text):
         return make_finding(clause, "reporting", ["reporting.public_figures"])
     return None
 

@@ -52,9 +52,9 @@ _KEY_RE = re.compile(rf"(?i)\b(?:(?P<keep>{_KEEP_VERB})|(?P<delete>{_DELETE_VERB
 _NONHIT_RE = re.compile(
     r"(?i)\b(?:not|no|non-?|never|without)\s*(?:\w+\s+){0,5}?(?:rel\w*|related|associated|connected|"
     r"linked|tied|part|appearing|designated|relevant|pertinent|connection|hits?|alerts?|match\w*|"
-    r"evidence|evidentiary|investigat\w*|needed\s+for)\b[^;.]*"
+    r"evidence|evidentiary|investigat\w*|needed\s+for)\b[^;.]*+"
     # "reads that match no hot list", "matching none of the lists"
-    r"|\bmatch(?:es|ed|ing)?\s+(?:no|none\s+of)\b[^;.]*"
+    r"|\bmatch(?:es|ed|ing)?\s+(?:no|none\s+of)\b[^;.]*+"
 )
 _HIT_RE = re.compile(
     r"(?i)\b(?:evidence|evidentiary|hits?|alerts?|investigat\w+|cases?|criminal\s+matter|"

@@ -77,6 +77,12 @@ def read_document(
         )
     if not text.strip():
         raise EmptyDocumentError(f"{name}: no text could be extracted; there is nothing to score")
+    longest = max(map(len, text.split("\n")))
+    if longest > limits.max_line_characters:
+        raise TooLargeError(
+            f"{name}: a paragraph of {longest:,} characters without a line break; the limit is "
+            f"{limits.max_line_characters:,} (the text lost its line breaks, or is not a policy)"
+        )
     return SourceText(
         name=name,
         media_type=MEDIA_TYPES[kind],

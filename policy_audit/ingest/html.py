@@ -30,7 +30,8 @@ _BLOCKS = frozenset({
 })
 _CELLS = frozenset({"td", "th"})
 _WHITESPACE = re.compile(r"\s+")
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,40})\b[^<>]*?(/?)>")
+# Atomic: the attributes end at the first ">" (or fail at the next "<"), never retried.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,40})\b(?>[^<>]*?(/?)>)")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
 # Elements whose start tag closes an open one of the same kind (HTML's implied end tags).

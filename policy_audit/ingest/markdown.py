@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+# Every repetition is bounded or possessive (tests/test_regex_safety.py): a line of 10,000
+# "[" that never close, or "*" that open no emphasis, was searched to its end from each one.
+# Link text up to 500 characters, a URL up to 2,000, emphasis up to 1,000: longer spans
+# keep their markup as written.
+_IMAGE = re.compile(r"!\[([^\]]{0,500}+)\]\([^)]{0,2000}+\)")
+_LINK = re.compile(r"\[([^\]]{1,500}+)\]\(([^)\s]{1,2000}+)[^)]{0,500}+\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.{1,1000}?)(?<=\S)\1")
 _QUOTE = re.compile(r"^\s*>\s?")
-_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_RULE = re.compile(r"^\s*+(?:[-*_]\s*+){3,}+$")
+_TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
 
 def markdown_lines(text: str) -> list[str]:

@@ -40,9 +40,11 @@ _OTHER_BINARIES: tuple[tuple[bytes, str], ...] = (
 )
 
 _HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+    rb"^\s*+(?:<!--(?>.*?-->)\s*+)*+<(?:!doctype\s+html|html|head|body)\b",
+    re.IGNORECASE | re.DOTALL,
 )
-_MARKDOWN_SIGNS = re.compile(r"^(?:#{1,6} \S|\s*[-*] \S.*|\|.*\|)$", re.M)
+# Possessive: a line is scanned once ("|" … "|": the last character is checked behind).
+_MARKDOWN_SIGNS = re.compile(r"^(?:#{1,6} \S|\s*+[-*] \S.*+|\|.++(?<=\|))$", re.M)
 
 
 def suffix_of(name: str) -> str:

@@ -43,7 +43,7 @@ def _whole_lists(findings: list[Finding], text: str | None) -> list[Finding]:
     return whole
 
 
-_SENTENCE_RE = re.compile(r"[^\n.;]+(?:[.;]|$)", re.MULTILINE)
+_SENTENCE_RE = re.compile(r"[^\n.;]++(?:[.;]|$)", re.MULTILINE)
 
 
 

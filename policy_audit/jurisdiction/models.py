@@ -12,7 +12,7 @@ from ..errors import PolicyAuditError
 from ..models import Level
 from ..rubric import IDENT
 
-_CUE_SPEC = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+(?:\[[a-z_]+(?:\+[a-z_]+)*\])?$")
+_CUE_SPEC = re.compile(r"^[a-z_]++(?:\.[a-z_]++)++(?:\[[a-z_]++(?:\+[a-z_]++)*+\])?$")
 
 
 class UnknownJurisdictionError(PolicyAuditError):

@@ -21,9 +21,9 @@ from .common import LEVEL_LABELS, days_text, split_recommendation
 MAX_ASKS = 5
 MIN_ASKS = 3
 # Explanations end with the rule that decided: "(rule: retention.limit-strong)".
-_RULE_SUFFIX = re.compile(r"\s*\(rule:[^()]*\)\s*$")
+_RULE_SUFFIX = re.compile(r"\s*\(rule:[^()]*+\)\s*$")
 # A quote inside an explanation, in parentheses: (“…”).
-_INLINE_QUOTE = re.compile(r"\s*\(“[^”]*”\)")
+_INLINE_QUOTE = re.compile(r"\s*\(“[^”]*+”\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 
 
