@@ -21,6 +21,8 @@ from . import (
     problems,
     web,
 )
+from .job_service import JobService
+from .jobs import build_jobs_router
 from .routes import build_router
 from .service import AuditService
 from .settings import Settings
@@ -42,11 +44,13 @@ def create_app(settings: Settings | None = None, pool: AuditPool | None = None) 
     settings = settings or Settings.from_env()
     service = AuditService(settings, pool=pool)
     service.migrate()
+    jobs = JobService(service)  # its queue connects at the first job
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         service.pool.start()  # spawns the workers; they warm up while the server starts
         yield
+        jobs.close()
         service.dispose()
 
     app = PolicyAuditAPI(
@@ -60,10 +64,12 @@ def create_app(settings: Settings | None = None, pool: AuditPool | None = None) 
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.jobs = jobs
     problems.install(app, html_errors=web.html_errors)
     allow.install(app)
     database_errors.install(app)
     app.include_router(build_router(settings))
+    app.include_router(build_jobs_router(settings))
     app.include_router(web.build_web_router(settings))
     app.include_router(comparisons.build_router(settings))
     app.include_router(compare_web.build_router(settings))

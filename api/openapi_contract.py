@@ -20,6 +20,7 @@ from policy_audit.jurisdiction import available as available_jurisdictions
 from policy_audit.models import Scorecard
 from policy_audit.rubric import DEFAULT_RUBRIC
 
+from . import job_contract
 from .settings import Settings
 
 REF = "#/components/schemas/{model}"
@@ -29,7 +30,7 @@ _WHY = {
     400: "The body is not valid JSON (`malformed-json`).",
     401: "No delete token was sent (`unauthorized`); see `WWW-Authenticate`.",
     403: "The delete token does not match this audit (`forbidden`).",
-    404: "No such audit, comparison or rubric (`not-found`); deleted audits are gone.",
+    404: "No such audit, comparison, job or rubric (`not-found`); deleted ones are gone.",
     413: "The document, the body or the batch is larger than the service accepts "
     "(`too-large`, `too-many-documents`).",
     415: "The body is neither JSON nor multipart (`unsupported-media-type`), or the "
@@ -468,9 +469,11 @@ def build(app: FastAPI, settings: Settings, rubric_ids: list[str]) -> dict[str, 
         routes=app.routes,
     )
     paths: dict[str, Any] = schema["paths"]
-    for (method, path), codes in _ERRORS.items():
+    errors = {**_ERRORS, **job_contract.ERRORS}
+    successes = {**_SUCCESSES, **job_contract.SUCCESSES}
+    for (method, path), codes in errors.items():
         operation = paths[path][method]
-        responses = dict(_SUCCESSES[(method, path)])
+        responses = dict(successes[(method, path)])
         for code in codes:
             response: dict[str, Any] = {
                 "description": _WHY[code],
@@ -483,14 +486,18 @@ def build(app: FastAPI, settings: Settings, rubric_ids: list[str]) -> dict[str, 
             responses[str(code)] = response
         operation["responses"] = responses
     _request_bodies(paths, rubric_ids, settings)
+    job_contract.request_bodies(paths, _choices(rubric_ids), settings, (FORCE_WORD, FORCE_JSON))
     _delete_token_header(paths)
     _links(paths)
+    job_contract.links(paths)
     for parameter in paths["/api/v1/rubrics/{rubric_id}"]["get"]["parameters"]:
         parameter["examples"] = {rid: {"value": rid} for rid in rubric_ids}
-    missing = {(m, p) for p, ops in paths.items() for m in ops} - set(_ERRORS)
+    missing = {(m, p) for p, ops in paths.items() for m in ops} - set(errors)
     if missing:  # a new route must say what it answers
         raise RuntimeError(f"operations without a documented contract: {sorted(missing)}")
-    schema.setdefault("components", {})["schemas"] = _schemas(settings)
+    schema.setdefault("components", {})["schemas"] = {
+        **_schemas(settings), **job_contract.schemas(settings, _LINKS)
+    }
     return schema
 
 

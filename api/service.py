@@ -126,7 +126,10 @@ class AuditService:
         jurisdiction: str | None = None,
         default_name: str = "document",
         force: bool = False,
+        delete_token_hash: str | None = None,
     ) -> Saved:
+        """``delete_token_hash``: store this (a job's token, api/job_service.py) instead of
+        making a new token; the ``Saved`` then carries no token."""
         loaded, state = self.check_request(rubric, jurisdiction)
         name = clean_name(name, default_name)
         if len(data) > self.settings.max_upload_bytes:
@@ -145,7 +148,7 @@ class AuditService:
         job = AuditJob(data, name, loaded.id, state or None, self.settings.limits, force=force)
         result = self.pool.run(job)
         source, card = result.source, result.scorecard
-        token = secrets.token_urlsafe(32)
+        token = secrets.token_urlsafe(32) if delete_token_hash is None else None
         audit = Audit(
             id=secrets.token_urlsafe(16),
             sha256=source.sha256,
@@ -158,7 +161,7 @@ class AuditService:
             scorecard=card.model_dump(mode="json"),
             extracted_text=source.text,
             pages=[span.model_dump() for span in source.pages],
-            delete_token_hash=hash_token(token),
+            delete_token_hash=delete_token_hash or hash_token(token or ""),
         )
         with self.sessions() as session:
             session.add(audit)

@@ -12,6 +12,9 @@
 | POLICY_AUDIT_WORKERS                  | number of cores (audit processes) |
 | POLICY_AUDIT_DEADLINE_SECONDS         | 60   (whole audit of one document) |
 | POLICY_AUDIT_WORKER_MEMORY_MB         | 1024 (memory cap of one audit process) |
+| POLICY_AUDIT_MAX_JOB_ITEMS            | 1000 (documents per job, POST /api/v1/jobs) |
+| POLICY_AUDIT_MAX_JOB_MB               | 200  (whole job request, and a zip's contents) |
+| POLICY_AUDIT_JOB_STALLED_SECONDS      | 30   (PostgreSQL: a silent worker's documents requeued) |
 | POLICY_AUDIT_TRUSTED_ORIGINS          | (none) origins the web forms accept besides their own |
 """
 
@@ -46,6 +49,10 @@ class Settings(BaseModel):
     workers: int = Field(default_factory=default_size, gt=0)
     deadline_seconds: float = Field(default=DEFAULT_DEADLINE, gt=0)
     worker_memory_mb: int = Field(default=DEFAULT_MEMORY_MB, ge=256)
+    # Large batches run as jobs on the durable queue (api/jobs.py).
+    max_job_items: int = Field(default=1000, gt=0)
+    max_job_bytes: int = Field(default=200 * MB, gt=0)
+    job_stalled_seconds: float = Field(default=30.0, ge=3)
     # Origins (https://audit.example.org) the web forms accept posts from besides the one
     # the request was addressed to: for a proxy that rewrites Host (api.security).
     trusted_origins: tuple[str, ...] = ()
@@ -60,20 +67,23 @@ class Settings(BaseModel):
         megabytes = {
             "POLICY_AUDIT_MAX_UPLOAD_MB": "max_upload_bytes",
             "POLICY_AUDIT_MAX_BATCH_MB": "max_batch_bytes",
+            "POLICY_AUDIT_MAX_JOB_MB": "max_job_bytes",
         }
         for var, field in megabytes.items():
             if env.get(var):
                 values[field] = int(float(env[var]) * MB)
         plain = {
             "POLICY_AUDIT_MAX_BATCH_ITEMS": "max_batch_items",
+            "POLICY_AUDIT_MAX_JOB_ITEMS": "max_job_items",
             "POLICY_AUDIT_MAX_PAGES": "max_pages",
             "POLICY_AUDIT_MAX_SECONDS": "max_seconds",
             "POLICY_AUDIT_MAX_CHARACTERS": "max_characters",
             "POLICY_AUDIT_WORKERS": "workers",
             "POLICY_AUDIT_DEADLINE_SECONDS": "deadline_seconds",
             "POLICY_AUDIT_WORKER_MEMORY_MB": "worker_memory_mb",
+            "POLICY_AUDIT_JOB_STALLED_SECONDS": "job_stalled_seconds",
         }
-        seconds = {"max_seconds", "deadline_seconds"}
+        seconds = {"max_seconds", "deadline_seconds", "job_stalled_seconds"}
         for var, field in plain.items():
             if env.get(var):
                 values[field] = float(env[var]) if field in seconds else int(env[var])

@@ -149,6 +149,21 @@ def add_serve_parser(commands: Subcommands) -> None:
                        f"{defaults.DEFAULT_DATABASE_URL})")
 
 
+
+def add_worker_parser(commands: Subcommands) -> None:
+    worker = commands.add_parser("worker", help="score the service's queued large-batch jobs",
+                                 description="Score the large-batch jobs queued in the "
+                                 "service's database (POST /api/v1/jobs).")
+    worker.set_defaults(handler=_worker)
+    env = ", else ".join(defaults.DATABASE_ENV)
+    worker.add_argument("--database", default=None, metavar="URL",
+                        help=f"the service's database URL (default: {env}, else "
+                        f"{defaults.DEFAULT_DATABASE_URL})")
+    worker.add_argument("--concurrency", type=_positive, default=None, metavar="N",
+                        help="documents scored at once (default: POLICY_AUDIT_WORKERS, else "
+                        "the number of cores)")
+
+
 # One function per subcommand: another module can append its own (``compare``, ``rank``).
 SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
     add_score_parser,
@@ -156,6 +171,7 @@ SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
     add_jurisdictions_parser,
     add_rubric_parser,
     add_serve_parser,
+    add_worker_parser,
 ]
 
 
@@ -473,6 +489,30 @@ def _serve(args: argparse.Namespace) -> int:
                                "install policy-audit with its dependencies") from None
     serve(host=args.host, port=args.port, workers=args.workers, database=args.database)
     return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    try:
+        from api.job_queue import WorkerAlreadyRunning
+        from api.job_worker import run_worker
+    except ModuleNotFoundError as error:
+        raise PolicyAuditError(f"the job worker needs the {error.name!r} package; install "
+                               "policy-audit with its dependencies") from None
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        run_worker(database=args.database, concurrency=args.concurrency)
+    except (WorkerAlreadyRunning, ValueError) as error:
+        raise _WorkerSetupError(str(error)) from None
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise _WorkerSetupError(f"cannot reach the database ({reason}); check --database or "
+                                "POLICY_AUDIT_DATABASE_URL") from None
+    return 0
+
+
+class _WorkerSetupError(PolicyAuditError):
+    exit_code = 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,8 @@ from __future__ import annotations
 from alembic import context
 
 from api.db import Base, make_engine
+from api.job_queue import include_name
+from api.job_store import BatchDocument  # noqa: F401  (its tables are in Base.metadata)
 from api.settings import Settings
 
 target_metadata = Base.metadata
@@ -20,6 +22,7 @@ def run_migrations(connection) -> None:  # type: ignore[no-untyped-def]
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=include_name,  # the queue libraries' own tables are theirs
     )
     with context.begin_transaction():
         context.run_migrations()

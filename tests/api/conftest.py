@@ -30,11 +30,16 @@ def _reset_postgres(url: str) -> None:
     from sqlalchemy import text
 
     from api.db import make_engine
+    from api.job_queue import DROP_PROCRASTINATE
 
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS comparisons"))
+            connection.execute(text("DROP TABLE IF EXISTS batch_documents"))
+            connection.execute(text("DROP TABLE IF EXISTS batch_jobs"))
+            # The job queue's schema, as a script (its "%" are not placeholders).
+            connection.connection.dbapi_connection.cursor().execute(DROP_PROCRASTINATE)
             connection.execute(text("DROP TABLE IF EXISTS audits"))
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     finally:
@@ -76,6 +81,7 @@ def make_client(
 
     yield make
     for app in apps:
+        app.state.jobs.close()
         app.state.service.dispose()
 
 

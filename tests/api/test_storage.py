@@ -101,10 +101,11 @@ def test_migrations_match_the_model(client):
     from alembic.migration import MigrationContext
 
     from api.db import Base
+    from api.job_queue import include_name
 
     engine = client.app.state.service.engine
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection)
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -1,0 +1,345 @@
+"""The durable queue that carries large-batch jobs to ``policy-audit worker`` processes.
+
+It lives in the service's own database, through a maintained job library, chosen by the
+database the service uses:
+
+- **PostgreSQL: procrastinate.** One queue message per document, so every worker
+  machine pointed at the same database takes documents of the same job. Workers send a
+  heartbeat; the documents of a worker that stopped sending it (killed, machine lost)
+  are put back on the queue by the other workers (``procrastinate``'s stalled-job
+  retry), and by any worker when it starts.
+- **SQLite: huey** (``SqliteHuey``, its tables in the same database file). SQLite is one
+  machine's file, so exactly one worker runs against it (a lock file enforces this) and
+  it scores the documents of one job at a time, as many at once as it has audit
+  processes. huey deletes a message when it is delivered, so the worker, when it starts
+  and before it takes anything, puts back every job that has unfinished documents and no
+  message waiting: a worker killed mid-job resumes that job when it is started again.
+
+In both cases the rows in ``batch_jobs`` / ``batch_documents`` are the record and the
+message only says which document (or job) to look at: handling one twice is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from procrastinate.types import JSONDict
+
+from .db import normalize_url
+
+log = logging.getLogger("api.jobs")
+
+SCORE_DOCUMENT = "policy_audit.score_document"  # procrastinate task: one document
+RUN_JOB = "policy_audit.run_job"  # huey task: every unfinished document of one job
+QUEUE = "policy_audit"
+# A document whose task failed for a reason that is not about the document (the
+# database went away) is tried again this many times in all.
+TASK_ATTEMPTS = 5
+RETRY_SECONDS = 10
+
+
+class WorkerAlreadyRunning(RuntimeError):
+    """Another worker holds the SQLite database's worker lock."""
+
+
+class JobQueue(Protocol):
+    backend: str
+
+    def enqueue(self, job_id: str, document_ids: Sequence[int]) -> None:
+        """Put a newly stored job's documents on the queue."""
+
+    def close(self) -> None: ...
+
+
+# Tables the queue libraries create and manage themselves (procrastinate's through our
+# migration, huey's when first used): not in our models, so Alembic must leave them alone.
+HUEY_TABLES = frozenset({"task", "schedule", "kv", "counter"})
+
+
+def is_queue_library_table(name: str | None) -> bool:
+    if not name:
+        return False
+    return name.startswith("procrastinate_") or name in HUEY_TABLES
+
+
+def include_name(name: str | None, type_: str, _parents: Any) -> bool:
+    """Alembic ``include_name`` hook: compare only our own tables."""
+    return not (type_ == "table" and is_queue_library_table(name))
+
+
+def is_postgres(database_url: str) -> bool:
+    return make_url(normalize_url(database_url)).get_backend_name() == "postgresql"
+
+
+def make_queue(database_url: str, stalled_seconds: float = 30.0) -> PostgresQueue | SqliteQueue:
+    if is_postgres(database_url):
+        return PostgresQueue(
+            database_url, stalled_seconds=stalled_seconds, heartbeat_seconds=stalled_seconds / 3
+        )
+    return SqliteQueue(database_url)
+
+
+# PostgreSQL: procrastinate ---------------------------------------------------------
+
+
+def libpq_conninfo(database_url: str) -> str:
+    """A SQLAlchemy URL (``postgresql+psycopg://…``) as the URL libpq understands."""
+    url = make_url(normalize_url(database_url)).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+class PostgresQueue:
+    backend = "postgresql"
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        stalled_seconds: float = 30.0,
+        heartbeat_seconds: float = 10.0,
+    ) -> None:
+        import procrastinate
+
+        self.stalled_seconds = stalled_seconds
+        self.heartbeat_seconds = heartbeat_seconds
+        self.app = procrastinate.App(
+            connector=procrastinate.PsycopgConnector(
+                conninfo=libpq_conninfo(database_url), min_size=1, max_size=4
+            )
+        )
+        self._open = False
+        self._opening = threading.Lock()  # requests queue jobs from several threads
+
+    def enqueue(self, job_id: str, document_ids: Sequence[int]) -> None:
+        with self._opening:
+            if not self._open:
+                self.app.open()
+                self._open = True
+        deferrer = self.app.configure_task(name=SCORE_DOCUMENT, queue=QUEUE)
+        messages: list[JSONDict] = [{"document_id": document_id} for document_id in document_ids]
+        deferrer.batch_defer(*messages)
+
+    def close(self) -> None:
+        with self._opening:
+            if self._open:
+                self.app.close()
+                self._open = False
+
+    def run_worker(self, score_document: Callable[[int], None], concurrency: int) -> None:
+        """Take documents until SIGINT/SIGTERM (then finish the ones being scored)."""
+        from procrastinate import RetryStrategy
+
+        self.app.task(
+            name=SCORE_DOCUMENT,
+            queue=QUEUE,
+            retry=RetryStrategy(max_attempts=TASK_ATTEMPTS, wait=RETRY_SECONDS),
+        )(score_document)
+        asyncio.run(self._work(concurrency))
+
+    async def _work(self, concurrency: int) -> None:
+        async with self.app.open_async():
+            await self.retry_stalled()
+            sweeper = asyncio.create_task(self._sweep())
+            try:
+                await self.app.run_worker_async(
+                    queues=[QUEUE],
+                    concurrency=concurrency,
+                    name=f"policy-audit@{os.uname().nodename}:{os.getpid()}",
+                    update_heartbeat_interval=self.heartbeat_seconds,
+                    stalled_worker_timeout=self.stalled_seconds,
+                    delete_jobs="successful",
+                    fetch_job_polling_interval=2.0,
+                )
+            finally:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
+
+    def live_workers(self) -> int:
+        """Workers whose heartbeat is recent."""
+        with self._opening:
+            if not self._open:
+                self.app.open()
+                self._open = True
+        connector = self.app.connector.get_sync_connector()
+        row = connector.execute_query_one(
+            "SELECT count(*) AS workers FROM procrastinate_workers "
+            "WHERE last_heartbeat > now() - make_interval(secs => %(seconds)s)",
+            seconds=self.stalled_seconds,
+        )
+        return int(row["workers"])
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(self.stalled_seconds / 2)
+            try:
+                await self.retry_stalled()
+            except Exception:  # a database blip: try again at the next sweep
+                log.exception("could not look for stalled documents")
+
+    async def retry_stalled(self) -> int:
+        """Put back the documents of workers whose heartbeat stopped; how many."""
+        manager = self.app.job_manager
+        stalled = await manager.get_stalled_jobs(
+            queue=QUEUE, seconds_since_heartbeat=self.stalled_seconds
+        )
+        count = 0
+        for job in stalled:
+            log.warning("document task %s was left by a stopped worker: queued again", job.id)
+            await manager.retry_job(job)
+            count += 1
+        return count
+
+
+# Every object procrastinate's schema creates is named procrastinate_*.
+DROP_PROCRASTINATE = """
+DO $$
+DECLARE item record;
+BEGIN
+    FOR item IN SELECT tablename FROM pg_tables
+                WHERE schemaname = current_schema() AND tablename LIKE 'procrastinate\\_%'
+    LOOP
+        EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', item.tablename);
+    END LOOP;
+    FOR item IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+                JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = current_schema() AND p.proname LIKE 'procrastinate\\_%'
+    LOOP
+        EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', item.signature);
+    END LOOP;
+    FOR item IN SELECT t.typname FROM pg_type t
+                JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE n.nspname = current_schema() AND t.typname LIKE 'procrastinate\\_%'
+                  AND t.typtype IN ('e', 'c')
+    LOOP
+        EXECUTE format('DROP TYPE IF EXISTS %I CASCADE', item.typname);
+    END LOOP;
+END $$;
+"""
+
+
+# SQLite: huey ----------------------------------------------------------------------
+
+
+def sqlite_path(database_url: str) -> Path:
+    database = make_url(database_url).database
+    if not database or database == ":memory:":
+        raise ValueError(
+            "large-batch jobs need a database file (an in-memory SQLite database is not "
+            "shared with a worker)"
+        )
+    return Path(database)
+
+
+class SqliteQueue:
+    backend = "sqlite"
+
+    def __init__(self, database_url: str) -> None:
+        from huey import SqliteHuey
+
+        self.path = sqlite_path(database_url)
+        # results=False: outcomes are in batch_documents, not in huey's result store.
+        self.huey = SqliteHuey(
+            name=QUEUE, filename=str(self.path), results=False, timeout=30, fsync=False
+        )
+        self._job_runner: Callable[[str], None] | None = None
+        self.run_job = self.huey.task(
+            name=RUN_JOB, retries=TASK_ATTEMPTS - 1, retry_delay=RETRY_SECONDS
+        )(self._run_job)
+
+    def _run_job(self, job_id: str) -> None:
+        if self._job_runner is None:  # only a worker runs tasks
+            raise RuntimeError("this process does not run jobs")
+        self._job_runner(job_id)
+
+    def enqueue(self, job_id: str, document_ids: Sequence[int]) -> None:
+        self.huey.enqueue(self.run_job.s(job_id))
+
+    def close(self) -> None:
+        self.huey.storage.close()
+
+    def pending_jobs(self) -> set[str]:
+        """Job ids with a message waiting on the queue."""
+        return {
+            task.args[0]
+            for task in self.huey.pending()
+            if task.name == RUN_JOB and task.args
+        }
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".worker-lock")
+
+    @contextlib.contextmanager
+    def worker_lock(self) -> Iterator[None]:
+        """Held by the one worker allowed on this database file (released if killed)."""
+        with open(self.lock_path, "a+") as handle:
+            # A few tries: ``live_workers`` takes the lock shared for an instant.
+            for attempt in range(20):
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if attempt < 19:
+                        time.sleep(0.1)
+            else:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise WorkerAlreadyRunning(
+                    f"a worker ({holder}) is already running against {self.path.name}; on "
+                    "SQLite one worker uses every core it is given. To run workers on "
+                    "several machines, use PostgreSQL."
+                )
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            yield
+
+    def live_workers(self) -> int:
+        """1 while a worker holds the lock, else 0."""
+        try:
+            handle = open(self.lock_path, "rb")  # noqa: SIM115  (closed below)
+        except FileNotFoundError:
+            return 0
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return 1
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return 0
+
+    def run_worker(
+        self,
+        run_job: Callable[[str], None],
+        unfinished_jobs: Callable[[], list[str]],
+    ) -> None:
+        """Take jobs until SIGINT/SIGTERM. Call it holding ``worker_lock()``: the jobs
+        found unfinished here can only be those a stopped worker left."""
+        self._job_runner = run_job
+        waiting = self.pending_jobs()
+        for job_id in unfinished_jobs():
+            if job_id not in waiting:
+                log.warning("job %s was left unfinished by a stopped worker: resumed", job_id)
+                self.enqueue(job_id, ())
+        consumer = self.huey.create_consumer(
+            workers=1, worker_type="thread", periodic=False, max_delay=1.0
+        )
+        consumer.run()
+
+
+def describe(queue: Any) -> str:
+    return "procrastinate (PostgreSQL)" if queue.backend == "postgresql" else "huey (SQLite)"

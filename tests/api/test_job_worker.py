@@ -1,0 +1,160 @@
+"""Jobs survive SIGKILL: of the service that accepted them, and of the worker scoring them.
+
+Real processes on 127.0.0.1: ``policy-audit serve`` takes a job and is killed; a worker
+starts on it and is killed (with its audit processes) in the middle of a document; a new
+``policy-audit worker`` finishes the job: every document scored exactly once, the one
+that was interrupted scored again. On SQLite and, with TEST_DATABASE_URL, PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from api.db import Audit
+from api.job_service import JobService
+from api.service import AuditService
+from api.settings import Settings
+from policy_audit.worker import AuditPool
+
+from .conftest import policy_text
+from .test_concurrency import ROOT, Server
+
+# A worker whose audit of any document named "slow…" touches the file named by the
+# document's text and then sleeps (tests/slow_audit.py): a document that is surely being
+# scored when the worker is killed.
+SLOW_WORKER = (
+    "import sys\n"
+    "from api.job_worker import run_worker\n"
+    "from policy_audit.worker import AuditPool\n"
+    "from tests.slow_audit import misbehaving\n"
+    "if __name__ == '__main__':\n"
+    "    run_worker(sys.argv[1], pool=AuditPool(1, target=misbehaving, deadline=None))\n"
+)
+WORKER_ENV = {"POLICY_AUDIT_JOB_STALLED_SECONDS": "3", "POLICY_AUDIT_WORKERS": "1"}
+
+
+def start(command: list[str]) -> subprocess.Popen[bytes]:
+    # A session of its own, so that killing the group also kills its audit processes,
+    # as losing the machine would.
+    return subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **WORKER_ENV}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+def wait_until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:g} s")
+        time.sleep(0.2)
+
+
+def test_jobs_survive_sigkill_of_the_service_and_of_the_worker(
+    database_url: str, tmp_path: Path, audit_pool: AuditPool
+) -> None:
+    marker = tmp_path / "slow-document-started"
+    server = Server(database_url, env={"POLICY_AUDIT_WORKERS": "1"})
+    server.start()
+    try:
+        documents = [{"name": "slow-1.txt", "text": str(marker)}]
+        documents += [{"name": f"p{i}.txt", "text": policy_text(f"K{i}")} for i in range(5)]
+        accepted = httpx.post(f"{server.url}/api/v1/jobs", json={"documents": documents},
+                              timeout=60)
+        assert accepted.status_code == 202, accepted.text
+        job_id = accepted.json()["id"]
+    finally:
+        assert server.process is not None
+        server.process.kill()  # SIGKILL the service right after it accepted the job
+        server.process.wait(timeout=30)
+        server.process = None
+
+    # The same stalled-worker time as the workers below (their environment).
+    settings = Settings(database_url=database_url, job_stalled_seconds=3)
+    jobs = JobService(AuditService(settings, pool=audit_pool))
+    try:
+        first = start([sys.executable, "-c", SLOW_WORKER, database_url])
+        try:
+            wait_until(marker.exists, 120, "the worker starting the slow document")
+        finally:
+            kill_group(first)  # SIGKILL the worker and its audit process mid-document
+        _, documents_now = jobs.get(job_id)
+        assert documents_now[0].status == "running"  # left behind by the killed worker
+
+        second = start([sys.executable, "-m", "policy_audit", "worker", "--database",
+                        database_url, "--concurrency", "2"])
+        try:
+            def finished() -> bool:
+                return all(d.status in ("done", "failed") for d in jobs.get(job_id)[1])
+
+            wait_until(finished, 180, "the job finishing after the restart")
+            assert jobs.live_workers() >= 1  # so a waiting job carries no "no worker" warning
+            if not database_url.startswith("postgresql"):
+                # On SQLite a second worker is refused, clearly, while one runs.
+                third = subprocess.run(
+                    [sys.executable, "-m", "policy_audit", "worker", "--database", database_url],
+                    cwd=ROOT, env={**os.environ, **WORKER_ENV}, capture_output=True,
+                    timeout=120,
+                )
+                assert third.returncode == 2, third.stderr
+                assert b"already running" in third.stderr
+        finally:
+            second.send_signal(signal.SIGTERM)
+            try:
+                second.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                kill_group(second)
+                raise
+        assert second.returncode == 0, second.stderr.read() if second.stderr else ""
+        # A stopped worker is no longer counted (on PostgreSQL, at the latest once its
+        # heartbeat is POLICY_AUDIT_JOB_STALLED_SECONDS old).
+        wait_until(lambda: jobs.live_workers() == 0, 10, "the stopped worker not counted")
+
+        _, stored = jobs.get(job_id)
+        interrupted, *others = stored
+        assert interrupted.attempts == 2  # taken again after its worker was killed
+        assert interrupted.status in ("done", "failed")
+        assert [d.status for d in others] == ["done"] * 5
+        assert all(d.created for d in others)
+        with jobs.sessions() as session:
+            audits = session.scalar(select(func.count()).select_from(Audit))
+        done_ids = {d.audit_id for d in stored if d.status == "done"}
+        assert audits == len(done_ids)  # each document scored into exactly one audit
+    finally:
+        jobs.audits.engine.dispose()
+        jobs.close()
+
+
+def test_the_worker_command_says_when_the_database_is_unreachable() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "policy_audit", "worker", "--database",
+         "postgresql://nobody:nothing@127.0.0.1:9/none"],
+        cwd=ROOT, capture_output=True, timeout=120,
+    )
+    assert result.returncode == 2
+    message = result.stderr.decode()
+    assert "cannot reach the database" in message and "Traceback" not in message
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_the_worker_command_refuses_a_database_it_cannot_share(url: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "policy_audit", "worker", "--database", url],
+        cwd=ROOT, capture_output=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert b"need a database file" in result.stderr and b"Traceback" not in result.stderr
