@@ -1,9 +1,17 @@
 """Names → implementations, for everything a rubric or a state file may name.
 
-A leaf module: it imports nothing from the package. Scorers register themselves by name
-(``@register_scorer("retention")``) when their package is imported; the rubric loader asks
-``scorer_names()``, which imports only the pure scoring package, so validating a rubric
-never loads spaCy. The cue vocabulary that state files name lives in ``policy_audit.cues``.
+A leaf module: it imports nothing from the package. Implementations register themselves by
+name when their package is imported:
+
+- scorers (``@register_scorer("retention")``): findings → verdict; the rubric loader asks
+  ``scorer_names()``, which imports only the pure scoring package, so validating a rubric
+  never loads spaCy;
+- detectors (``@register_detector("retention", TRIGGERS)``): a clause → findings, run on the
+  sentences whose words include one of the triggers;
+- extractors (``@register_extractor("docx")``): a document's bytes → lines of text, chosen by
+  the format ingest sniffs.
+
+The cue vocabulary that state files name lives in ``policy_audit.cues``.
 """
 
 from __future__ import annotations
@@ -16,8 +24,13 @@ Scorer = Callable[..., Any]
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 # Which module registers the built-in implementations of each kind (imported on first use).
-_BUILTINS = {"scorer": "policy_audit.scoring"}
+_BUILTINS = {
+    "scorer": "policy_audit.scoring",
+    "detector": "policy_audit.detect",
+    "extractor": "policy_audit.ingest",
+}
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = {kind: {} for kind in _BUILTINS}
+_TRIGGERS: dict[str, tuple[str, ...]] = {}
 
 
 class RegistryError(ValueError):
@@ -40,6 +53,17 @@ def register_scorer(name: str) -> Callable[[_F], _F]:
     return _register("scorer", name)
 
 
+def register_detector(topic: str, triggers: tuple[str, ...]) -> Callable[[_F], _F]:
+    """Register a clause reader for ``topic``, run on sentences holding one of ``triggers``."""
+    _TRIGGERS[topic] = tuple(triggers)
+    return _register("detector", topic)
+
+
+def register_extractor(kind: str) -> Callable[[_F], _F]:
+    """Register the reader of one document format (``pdf``, ``docx``, ``html`` …)."""
+    return _register("extractor", kind)
+
+
 def _loaded(kind: str) -> Mapping[str, Callable[..., Any]]:
     importlib.import_module(_BUILTINS[kind])
     return _REGISTRY[kind]
@@ -51,3 +75,12 @@ def scorers() -> Mapping[str, Scorer]:
 
 def scorer_names() -> list[str]:
     return sorted(_loaded("scorer"))
+
+
+def detectors() -> Mapping[str, tuple[tuple[str, ...], Callable[..., Any]]]:
+    """topic → (trigger words, clause reader), in registration order."""
+    return {topic: (_TRIGGERS[topic], reader) for topic, reader in _loaded("detector").items()}
+
+
+def extractors() -> Mapping[str, Callable[..., Any]]:
+    return _loaded("extractor")

@@ -31,3 +31,21 @@ def test_the_builtin_scorers_are_registered_by_name() -> None:
 def test_a_second_scorer_cannot_take_a_registered_name() -> None:
     with pytest.raises(RegistryError, match="scorer 'retention' is registered twice"):
         register_scorer("retention")(lambda findings: None)
+
+
+def test_the_core_detectors_and_every_format_are_registered_by_name() -> None:
+    from policy_audit.registry import detectors, extractors
+
+    assert set(detectors()) == {"retention", "sharing", "immigration", "reporting"}
+    triggers, reader = detectors()["retention"]
+    assert "retention" in triggers and callable(reader)
+    assert set(extractors()) == {"pdf", "docx", "html", "markdown", "text"}
+
+
+def test_a_registered_extractor_reads_its_format() -> None:
+    from policy_audit.ingest import read_document
+
+    page = b"<html><body><dl><dt>Data retention</dt><dd>30 days</dd></dl></body></html>"
+    source = read_document(page, name="portal.html")
+    assert source.media_type == "text/html"
+    assert "Data retention:" in source.text and "<dt>" not in source.text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,8 +22,11 @@ from spacy.tokens import Doc
 
 from ..fields import Field
 from ..models import Finding, SourceText
+from ..registry import detectors
 from ..segment import Line, fields_in, get_nlp, lines_of, text_of, tokenizer_of
-from . import immigration, reporting, retention, sharing
+
+# Importing the detector modules registers their readers (registry.register_detector).
+from . import immigration, reporting, retention, sharing  # noqa: F401
 from .clause import read_exceptions
 from .elements import detect_elements
 
@@ -69,12 +72,9 @@ class Clause:
 Reader = Callable[[Clause], list[Finding]]
 FieldReader = Callable[[Field], list[Finding]]
 
-READERS: dict[str, tuple[tuple[str, ...], Reader]] = {
-    "retention": (retention.TRIGGERS, retention.read),
-    "sharing": (sharing.TRIGGERS, sharing.read),
-    "immigration": (immigration.TRIGGERS, immigration.read),
-    "reporting": (reporting.TRIGGERS, reporting.read),
-}
+# The core detectors register themselves by topic (``registry.register_detector``) when
+# their modules are imported above; a new topic is one module with one decorated reader.
+READERS: Mapping[str, tuple[tuple[str, ...], Reader]] = detectors()
 
 
 # Readers of label/value fields ("Data Retention" / "30 days"): they ask the structure.

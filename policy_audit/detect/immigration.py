@@ -22,6 +22,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding
+from ..registry import register_detector
 from .clause import EXCEPTION_RE, exception_kinds, read_clause
 from .common import SHARE_RE, in_prohibited_list, make_finding
 from .recipients import find_recipients, kinds
@@ -65,6 +66,7 @@ _PROHIBITION_RE = re.compile(r"(?i)\b(?:prohibit\w*|forbid\w*|illegal|unlawful|n
                              r"cannot|never|filtered\s+out)\b")  # fmt: skip
 
 
+@register_detector("immigration", TRIGGERS)
 def read(clause: Clause) -> list[Finding]:
     text = clause.text
     if text.rstrip().endswith("?"):

@@ -22,6 +22,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding
+from ..registry import register_detector
 from .clause import read_clause
 from .common import make_finding
 
@@ -184,6 +185,7 @@ def read_page(lines: list[Line]) -> list[Finding]:
     return []
 
 
+@register_detector("reporting", TRIGGERS)
 def read(clause: Clause) -> list[Finding]:
     for special in (_public_audit, _policy_link):
         found = special(clause)

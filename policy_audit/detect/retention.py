@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..models import Finding
+from ..registry import register_detector
 from .clause import DISCRETIONARY, EXCEPTION_RE, FACT, read_clause
 from .durations import find_durations
 
@@ -146,6 +147,7 @@ def read_field(field: Field) -> list[Finding]:
     ]
 
 
+@register_detector("retention", TRIGGERS)
 def read(clause: Clause) -> list[Finding]:
     if clause.text.rstrip().endswith("?"):
         return []  # a question is not a rule

@@ -24,6 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding, Recipient
+from ..registry import register_detector
 from ..states import state_of
 from .clause import exception_kinds, exceptions_after, read_clause
 from .common import SALE_RE, SHARE_RE, in_prohibited_list, make_finding
@@ -151,6 +152,7 @@ def _field_finding(field: Field, cues: list[str], recipients: list[Recipient], e
     )
 
 
+@register_detector("sharing", TRIGGERS)
 def read(clause: Clause) -> list[Finding]:
     text = clause.text
     if text.rstrip().endswith("?"):

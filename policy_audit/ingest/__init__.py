@@ -13,15 +13,13 @@ from pathlib import Path
 
 from ..errors import EmptyDocumentError, InputError, TooLargeError
 from ..models import ExtractionQuality, SourceText
+from ..registry import extractors
+from . import formats  # noqa: F401  (registers one extractor per format)
 from .clean import assemble
-from .decode import decode_text
-from .docx import read_docx_lines
-from .html import read_html_lines
 from .limits import Limits, megabytes
-from .markdown import markdown_lines
 from .ocr import Progress
-from .pdf import PdfText, read_pdf_pages
-from .sniff import MEDIA_TYPES, looks_like_markdown, sniff
+from .pdf import PdfText
+from .sniff import MEDIA_TYPES, sniff
 
 __all__ = ["Limits", "Progress", "read_document", "source_from_text"]
 
@@ -52,25 +50,9 @@ def read_document(
         )
     if not data.strip():
         raise EmptyDocumentError(f"{name}: the file is empty; there is nothing to score")
-    kind = sniff(data, name)
-    pdf: PdfText | None = None
-    if kind == "pdf":
-        pdf = read_pdf_pages(data, name, limits, progress)
-        text, spans = assemble(pdf.pages, paged=True)
-    else:
-        if kind == "docx":
-            lines = read_docx_lines(data, name, limits)
-        else:
-            decoded = decode_text(data, name)
-            if kind == "text" and looks_like_markdown(decoded):
-                kind = "markdown"
-            if kind == "html":
-                lines = read_html_lines(decoded)
-            elif kind == "markdown":
-                lines = markdown_lines(decoded)
-            else:
-                lines = decoded.splitlines()
-        text, spans = assemble([lines], paged=False)
+    extracted = extractors()[sniff(data, name)](data, name, limits, progress)
+    kind, pdf = extracted.kind, extracted.pdf
+    text, spans = assemble(extracted.pages, paged=extracted.paged)
     if len(text) > limits.max_characters:
         raise TooLargeError(
             f"{name}: {len(text):,} characters of text; the limit is {limits.max_characters:,}"
