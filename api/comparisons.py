@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.datastructures import UploadFile
 
-from policy_audit.compare import Comparison
-from policy_audit.compare.render import render
+from policy_audit import Comparison, render_comparison
 
 from . import comparison_store as store
 from .db import as_utc
@@ -191,13 +190,14 @@ def build_router(settings: Settings) -> APIRouter:
                 summary="A saved comparison as Markdown")
     def get_comparison_md(comparison_id: str, request: Request) -> Response:
         row = store.get(service_of(request), comparison_id)
-        return markdown_response(render(Comparison.model_validate(row.comparison), "markdown"))
+        comparison = Comparison.model_validate(row.comparison)
+        return markdown_response(render_comparison(comparison, "markdown"))
 
     @router.get(f"{PREFIX}/comparisons/{{comparison_id}}/report.html",
                 summary="A saved comparison as a standalone HTML page")
     def get_comparison_html(comparison_id: str, request: Request) -> Response:
         row = store.get(service_of(request), comparison_id)
-        html = render(Comparison.model_validate(row.comparison), "html")
+        html = render_comparison(Comparison.model_validate(row.comparison), "html")
         return HTMLResponse(html, headers={"Content-Security-Policy": HTML_CSP,
                                            "X-Content-Type-Options": "nosniff"})
 
