@@ -20,7 +20,7 @@ from . import comparison_store as store
 from . import web
 from .comparisons import audit_ids_of, read_versions
 from .problems import Problem
-from .routes import scoring
+from .responses import scoring
 from .settings import Settings
 
 UPLOAD_SLOTS = 3  # file inputs on the form; more versions: saved audits, or the API

@@ -36,11 +36,12 @@ from policy_audit import (
 )
 
 from .problems import Problem
-from .routes import markdown_response, read_upload, scoring, truthy
+from .responses import markdown_response, scoring
 from .scorecard_view import scorecard_view
 from .security import check_same_origin
 from .service import AuditService, hash_token
 from .settings import Settings
+from .uploads import read_upload, truthy
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
