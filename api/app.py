@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from policy_audit.worker import AuditPool
+from policy_audit import AuditPool
 
 from . import (
     allow,

@@ -14,16 +14,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 from starlette.formparsers import MultiPartException
 
-from policy_audit.compare import Comparison
-from policy_audit.compare.render import render_html_body
-from policy_audit.errors import PolicyAuditError
-from policy_audit.models import Scorecard
+from policy_audit import Comparison, PolicyAuditError, Scorecard, comparison_html_body
 
 from . import comparison_store as store
 from . import web
 from .comparisons import audit_ids_of, read_versions
 from .problems import Problem
-from .routes import scoring
+from .responses import scoring
 from .settings import Settings
 
 UPLOAD_SLOTS = 3  # file inputs on the form; more versions: saved audits, or the API
@@ -37,13 +34,12 @@ def _stylesheet() -> str:
 
 def peers_of(card: Scorecard) -> Markup | None:
     """The scorecard among the shipped reference set, as HTML; None if no peers."""
-    from policy_audit.rank import rank, render_html_body
-    from policy_audit.reference import Reference
+    from policy_audit import Reference, rank_scorecard, ranking_html_body
 
-    ranking = rank(card, Reference.shipped())
+    ranking = rank_scorecard(card, Reference.shipped())
     if not ranking.criteria:
         return None
-    return render_html_body(ranking)
+    return ranking_html_body(ranking)
 
 
 def _form_page(request: Request, *, status: int = 200, error: str | None = None,
@@ -93,7 +89,7 @@ def build_router(settings: Settings) -> APIRouter:
         comparison = Comparison.model_validate(row.comparison)
         return web.page(
             "comparison.html.j2", cmp=comparison, row=row,
-            body=render_html_body(comparison, links=True),
+            body=comparison_html_body(comparison, links=True),
             permalink=str(request.url_for("comparison_page", comparison_id=comparison_id)))
 
     return router

@@ -19,8 +19,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from policy_audit.compare import Version, compare_to_model, compare_versions
-from policy_audit.models import Scorecard
+from policy_audit import PolicyVersion as Version
+from policy_audit import Scorecard, compare_to_model, compare_versions
 
 from .db import Audit, Base, utcnow
 from .problems import Problem

@@ -11,27 +11,13 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.datastructures import UploadFile
 
-from policy_audit.compare import Comparison
-from policy_audit.compare.render import render
+from policy_audit import Comparison, render_comparison
 
 from . import comparison_store as store
+from . import uploads as incoming
 from .db import as_utc
-from .routes import (
-    HTML_CSP,
-    PREFIX,
-    _form,
-    _is_json,
-    _json_body,
-    _media_type,
-    _query,
-    _text_field,
-    _unsupported,
-    _validate,
-    markdown_response,
-    read_upload,
-    scoring,
-    service_of,
-)
+from .responses import HTML_CSP, PREFIX, markdown_response, scoring, service_of
+from .schemas import inline
 from .settings import Settings
 
 
@@ -107,13 +93,14 @@ _TRUE = {"1", "true", "on", "yes"}
 async def read_versions(request: Request, settings: Settings, *, prefix: str = "files",
                         ) -> CompareRequest:
     """Versions from multipart (``audits`` ids first, then ``files`` in order) or JSON."""
-    media_type = _media_type(request)
+    media_type = incoming.media_type(request)
     # A form without files may come URL-encoded: it can only name saved audits.
     if media_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        form = await _form(request, settings, max_files=store.MAX_VERSIONS + 1)
+        form = await incoming.form(request, max_files=store.MAX_VERSIONS + 1)
         try:
-            rubric = _text_field(form, "rubric") or _query(request, "rubric")
-            jurisdiction = _text_field(form, "jurisdiction") or _query(request, "jurisdiction")
+            rubric = incoming.text_field(form, "rubric") or incoming.query(request, "rubric")
+            jurisdiction = (incoming.text_field(form, "jurisdiction")
+                            or incoming.query(request, "jurisdiction"))
             versions: list[store.VersionIn] = [
                 store.AuditRef(i) for value in form.getlist("audits")
                 if isinstance(value, str) for i in audit_ids_of(value)]
@@ -121,15 +108,15 @@ async def read_versions(request: Request, settings: Settings, *, prefix: str = "
                        if isinstance(f, UploadFile) and f.filename]
             store.check_count(len(versions) + len(uploads))
             for upload in uploads:
-                versions.append(store.Upload(await read_upload(upload, settings),
+                versions.append(store.Upload(await incoming.read_upload(upload, settings),
                                              upload.filename))
-            baseline = (_text_field(form, "baseline") or "").strip().lower() in _TRUE
+            baseline = (incoming.text_field(form, "baseline") or "").strip().lower() in _TRUE
         finally:
             await form.close()
         return CompareRequest(versions=versions, rubric=rubric or None,
                         jurisdiction=jurisdiction or None, baseline=baseline)
-    if _is_json(media_type):
-        body: ComparisonIn = _validate(ComparisonIn, await _json_body(request))
+    if incoming.is_json(media_type):
+        body: ComparisonIn = incoming.validate(ComparisonIn, await incoming.json_body(request))
         store.check_count(len(body.versions))
         versions = []
         for item in body.versions:
@@ -139,10 +126,12 @@ async def read_versions(request: Request, settings: Settings, *, prefix: str = "
                 assert item.text is not None
                 versions.append(store.Upload(item.text.encode("utf-8"), item.name,
                                              "pasted text"))
-        return CompareRequest(versions=versions, rubric=body.rubric or _query(request, "rubric"),
-                        jurisdiction=body.jurisdiction or _query(request, "jurisdiction"),
+        return CompareRequest(versions=versions,
+                              rubric=body.rubric or incoming.query(request, "rubric"),
+                        jurisdiction=body.jurisdiction or incoming.query(request, "jurisdiction"),
                         baseline=body.baseline)
-    raise _unsupported(media_type, "multipart/form-data with 'files' and/or 'audits', or JSON")
+    raise incoming.unsupported(
+        media_type, "multipart/form-data with 'files' and/or 'audits', or JSON")
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -191,13 +180,14 @@ def build_router(settings: Settings) -> APIRouter:
                 summary="A saved comparison as Markdown")
     def get_comparison_md(comparison_id: str, request: Request) -> Response:
         row = store.get(service_of(request), comparison_id)
-        return markdown_response(render(Comparison.model_validate(row.comparison), "markdown"))
+        comparison = Comparison.model_validate(row.comparison)
+        return markdown_response(render_comparison(comparison, "markdown"))
 
     @router.get(f"{PREFIX}/comparisons/{{comparison_id}}/report.html",
                 summary="A saved comparison as a standalone HTML page")
     def get_comparison_html(comparison_id: str, request: Request) -> Response:
         row = store.get(service_of(request), comparison_id)
-        html = render(Comparison.model_validate(row.comparison), "html")
+        html = render_comparison(Comparison.model_validate(row.comparison), "html")
         return HTMLResponse(html, headers={"Content-Security-Policy": HTML_CSP,
                                            "X-Content-Type-Options": "nosniff"})
 
@@ -205,6 +195,4 @@ def build_router(settings: Settings) -> APIRouter:
 
 
 def _request_schema() -> dict[str, Any]:
-    from .routes import _inline
-
-    return _inline(ComparisonIn.model_json_schema())
+    return inline(ComparisonIn.model_json_schema())

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from policy_audit.errors import PolicyAuditError
+from policy_audit import PolicyAuditError
 
 from .db import as_utc, utcnow
 from .job_queue import PostgresQueue, SqliteQueue, make_queue

@@ -11,7 +11,7 @@ import logging
 import os
 from contextlib import nullcontext
 
-from policy_audit.worker import AuditPool
+from policy_audit import AuditPool
 
 from .db import migrate
 from .job_queue import PostgresQueue, SqliteQueue, describe, make_queue

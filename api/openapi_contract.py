@@ -15,10 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from policy_audit.compare.models import Comparison
-from policy_audit.jurisdiction import available as available_jurisdictions
-from policy_audit.models import Scorecard
-from policy_audit.rubric import DEFAULT_RUBRIC
+from policy_audit import DEFAULT_RUBRIC, Comparison, Scorecard, available_jurisdictions
 
 from . import job_contract
 from .settings import Settings

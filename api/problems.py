@@ -14,7 +14,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from policy_audit.errors import PolicyAuditError
+from policy_audit import PolicyAuditError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # Problem types are URNs (RFC 9457 §3.1.1 allows non-resolvable URIs); api/README.md lists them.

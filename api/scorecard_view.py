@@ -3,14 +3,6 @@
 
 from __future__ import annotations
 
-from policy_audit.report.view import (
-    CriterionView,
-    LegalView,
-    Quote,
-    ScorecardView,
-    Utf16Offsets,
-    scorecard_view,
-)
+from policy_audit import CriterionView, LegalView, ScorecardView, Utf16Offsets, scorecard_view
 
-__all__ = ["CriterionView", "LegalView", "Quote", "ScorecardView", "Utf16Offsets",
-           "scorecard_view"]
+__all__ = ["CriterionView", "LegalView", "ScorecardView", "Utf16Offsets", "scorecard_view"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-from policy_audit import defaults
+from policy_audit import DATABASE_ENV as DATABASE_ENVS
 
 from .db import make_engine, migrate
 from .settings import Settings
 
-DATABASE_ENV = defaults.DATABASE_ENV[0]
+DATABASE_ENV = DATABASE_ENVS[0]
 
 
 def serve(host: str, port: int, workers: int, database: str | None) -> None:

@@ -19,10 +19,16 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from policy_audit.jurisdiction import load_jurisdiction
-from policy_audit.models import PageSpan, SourceText
-from policy_audit.rubric import DEFAULT_RUBRIC, Rubric, list_rubrics
-from policy_audit.worker import AuditJob, AuditPool
+from policy_audit import (
+    DEFAULT_RUBRIC,
+    AuditJob,
+    AuditPool,
+    PageSpan,
+    Rubric,
+    SourceText,
+    list_rubrics,
+    load_jurisdiction,
+)
 
 from .db import Audit, make_engine, make_sessionmaker, migrate, ping
 from .problems import Problem

@@ -25,9 +25,14 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
-from policy_audit.defaults import DATABASE_ENV, DEFAULT_DATABASE_URL
-from policy_audit.ingest import Limits
-from policy_audit.worker import DEFAULT_DEADLINE, DEFAULT_MEMORY_MB, default_size
+from policy_audit import (
+    DATABASE_ENV,
+    DEFAULT_DATABASE_URL,
+    DEFAULT_DEADLINE,
+    DEFAULT_MEMORY_MB,
+    Limits,
+    default_pool_size,
+)
 
 MB = 1024 * 1024
 # Multipart framing and the small form fields that travel with one file.
@@ -46,7 +51,7 @@ class Settings(BaseModel):
     max_characters: int = Field(default=1_000_000, gt=0)
     # Audits run in a pool of worker processes (policy_audit.worker), each audit under a
     # hard deadline and each process under a memory cap.
-    workers: int = Field(default_factory=default_size, gt=0)
+    workers: int = Field(default_factory=default_pool_size, gt=0)
     deadline_seconds: float = Field(default=DEFAULT_DEADLINE, gt=0)
     worker_memory_mb: int = Field(default=DEFAULT_MEMORY_MB, ge=256)
     # Large batches run as jobs on the durable queue (api/jobs.py).

@@ -26,19 +26,22 @@ from jinja2 import (
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from policy_audit.errors import PolicyAuditError
-from policy_audit.jurisdiction import available as available_jurisdictions
-from policy_audit.jurisdiction import load_jurisdiction
-from policy_audit.models import Scorecard
-from policy_audit.report.html_report import STYLESHEET
-from policy_audit.rubric import DEFAULT_RUBRIC
+from policy_audit import (
+    DEFAULT_RUBRIC,
+    SCORECARD_STYLESHEET,
+    PolicyAuditError,
+    Scorecard,
+    available_jurisdictions,
+    load_jurisdiction,
+)
 
 from .problems import Problem
-from .routes import markdown_response, read_upload, scoring, truthy
+from .responses import markdown_response, scoring
 from .scorecard_view import scorecard_view
 from .security import check_same_origin
 from .service import AuditService, hash_token
 from .settings import Settings
+from .uploads import read_upload, truthy
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -234,14 +237,14 @@ def build_web_router(settings: Settings) -> APIRouter:
     @router.get("/assets/scorecard.css")
     def scorecard_css() -> Response:
         return Response(
-            STYLESHEET.read_text(encoding="utf-8"),
+            SCORECARD_STYLESHEET.read_text(encoding="utf-8"),
             media_type="text/css",
             headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
         )
 
     @router.get("/audits/{audit_id}/amendments.md")
     def amendments(audit_id: str, request: Request) -> Response:
-        from policy_audit.report import render
+        from policy_audit import render
 
         audit = request.app.state.service.get(audit_id)
         card = Scorecard.model_validate(audit.scorecard)
