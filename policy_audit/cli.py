@@ -438,11 +438,13 @@ def _rubric(args: argparse.Namespace) -> int:
 
 
 def _check_rubric(rubric: Rubric) -> int:
-    from .rubric_check import problems
+    from .rubric_check import overlaps, problems
 
     found = problems(rubric)
     for problem in found:
         _error(problem, kind="")
+    for overlap in overlaps(rubric):
+        _error(overlap, kind="warning: ")
     cases = sum(len(c.examples) + len(c.near_misses) for c in rubric.criteria)
     print(f"{rubric.id} {rubric.version}: {cases - len(found)} of {cases} examples and near "
           "misses score as the rubric says")

@@ -135,3 +135,27 @@ def test_recipient_kinds_match_the_detector() -> None:
     from policy_audit.detect.recipients import RECIPIENT_PATTERNS
 
     assert set(RECIPIENT_KINDS) == {*RECIPIENT_PATTERNS, "other_state"}
+
+
+def test_an_element_duplicating_another_criterion_is_warned_about(tmp_path: Path) -> None:
+    from policy_audit.rubric_check import overlaps
+
+    criteria = tmp_path / "criteria"
+    criteria.mkdir()
+    for name in ("audits", "audit_trail"):
+        shutil.copy(rubric_root() / "criteria" / f"{name}.toml", criteria)
+    (tmp_path / "rubric.toml").write_text(
+        'id = "twins"\nversion = "1.0"\ntitle = "Twins"\n', encoding="utf-8")
+    before = overlaps(load_rubric_dir(tmp_path))
+    audits = load_rubric("comprehensive").criterion("audits").detect
+    trail = load_rubric("comprehensive").criterion("audit_trail").detect
+    assert audits is not None and trail is not None
+    path = criteria / "audit_trail.toml"
+    text = path.read_text(encoding="utf-8")
+    copied = text.replace(trail.elements[0].pattern, audits.elements[0].pattern, 1)
+    assert copied != text
+    path.write_text(copied, encoding="utf-8")
+    after = overlaps(load_rubric_dir(tmp_path))
+    pair = f"elements audit_trail.{trail.elements[0].id} and audits.{audits.elements[0].id}"
+    assert not any(pair in warning for warning in before)
+    assert any(pair in warning for warning in after), after
