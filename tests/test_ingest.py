@@ -382,3 +382,17 @@ def test_plain_text_label_after_a_long_value_starts_a_paragraph() -> None:
         "Shared with:",
         "Eastbrook Police Department",
     ]
+
+
+def test_a_text_far_over_the_character_limit_is_refused_before_cleaning(monkeypatch) -> None:
+    import policy_audit.ingest as ingest
+    from policy_audit.errors import TooLargeError
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the text was cleaned before its size was checked")
+
+    monkeypatch.setattr(ingest, "assemble", never)
+    data = ("ALPR data shall be purged after 30 days and shared only with police.\n"
+            * 30_000).encode()
+    with pytest.raises(TooLargeError, match=r"over 1,000,000 characters of text \(at least"):
+        ingest.read_document(data, name="huge.txt")
