@@ -9,7 +9,6 @@ dropped because another one failed.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
 import threading
@@ -27,7 +26,7 @@ from .db import as_utc, utcnow
 from .job_queue import PostgresQueue, SqliteQueue, make_queue
 from .job_store import DONE, FAILED, QUEUED, RUNNING, UNFINISHED, BatchDocument, BatchJob
 from .problems import Problem, problem_body, problem_for_error
-from .service import AuditService, hash_token
+from .service import AuditService, check_delete_token, hash_token
 
 log = logging.getLogger("api.jobs")
 
@@ -193,18 +192,7 @@ class JobService:
             job = session.get(BatchJob, job_id) if len(job_id) <= 64 else None
         if job is None:
             raise Problem(404, f"No job with id {job_id!r}.", code="not-found")
-        scheme, _, token = (authorization or "").partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            raise Problem(
-                401,
-                "Deleting a job needs its delete token: send 'Authorization: Bearer "
-                "<delete_token>' (returned when the job was created).",
-                code="unauthorized",
-                headers={"WWW-Authenticate": 'Bearer realm="policy-audit"'},
-            )
-        if not hmac.compare_digest(hash_token(token), job.delete_token_hash):
-            raise Problem(403, "That delete token does not match this job.", code="forbidden")
+        check_delete_token(authorization, job.delete_token_hash, "a job")
         # Queue messages for these documents then find nothing to do.
         self._forget(job_id)
 

@@ -5,7 +5,6 @@ score them into ordinary saved audits (``/api/v1/audits/{id}``)."""
 from __future__ import annotations
 
 import io
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +24,6 @@ from .job_store import DONE, FAILED, QUEUED, RUNNING, BatchDocument, BatchJob
 from .problems import Problem
 from .routes import (
     BatchIn,
-    DocumentIn,
     _check_query,
     _is_json,
     _json_body,
@@ -39,6 +37,7 @@ from .routes import (
     truthy,
 )
 from .settings import Settings
+from .uploads import documents_field
 
 log = logging.getLogger("api.jobs")
 
@@ -130,21 +129,6 @@ def _check_count(count: int, limit: int) -> None:
         )
 
 
-def _documents_field(raw: str | None) -> list[DocumentIn]:
-    if not raw:
-        return []
-    try:
-        parsed = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise Problem(
-            400, f"'documents' is not valid JSON ({exc}).", code="malformed-json"
-        ) from None
-    if isinstance(parsed, dict):
-        parsed = parsed.get("documents")
-    batch: BatchIn = _validate(BatchIn, {"documents": parsed})
-    return batch.documents
-
-
 @contextmanager
 def database_problems() -> Iterator[None]:
     """A database that cannot be reached is a 503 the client can retry, not a 500."""
@@ -226,7 +210,7 @@ def build_jobs_router(settings: Settings) -> APIRouter:
                 jobs.audits.check_request(rubric, jurisdiction)
                 uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
                 archives = [f for f in form.getlist("archive") if isinstance(f, UploadFile)]
-                documents = _documents_field(_text_field(form, "documents"))
+                documents = documents_field(_text_field(form, "documents"))
                 _check_count(len(uploads) + len(documents) + len(archives), limit)
                 for archive in archives:
                     room = limit - len(items) - len(uploads) - len(documents)

@@ -50,6 +50,25 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def check_delete_token(authorization: str | None, token_hash: str, what: str) -> None:
+    """The bearer token must be the one issued when ``what`` (an audit, a job) was created:
+    401 without one, 403 when it does not match (compared in constant time)."""
+    noun = what.split()[-1]
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Problem(
+            401,
+            f"Deleting {what} needs its delete token: send 'Authorization: Bearer "
+            f"<delete_token>' (returned when the {noun} was created).",
+            code="unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="policy-audit"'},
+        )
+    if not hmac.compare_digest(hash_token(token), token_hash):
+        raise Problem(403, f"That delete token does not match this {noun}.",
+                      code="forbidden")
+
+
 def clean_name(name: str | None, default: str) -> str:
     """A display name: the last path component of what the client sent, trimmed."""
     if not name:
@@ -232,18 +251,7 @@ class AuditService:
 
     def delete(self, audit_id: str, authorization: str | None) -> None:
         audit = self.get(audit_id)
-        scheme, _, token = (authorization or "").partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            raise Problem(
-                401,
-                "Deleting an audit needs its delete token: send "
-                "'Authorization: Bearer <delete_token>' (returned when the audit was created).",
-                code="unauthorized",
-                headers={"WWW-Authenticate": 'Bearer realm="policy-audit"'},
-            )
-        if not hmac.compare_digest(hash_token(token), audit.delete_token_hash):
-            raise Problem(403, "That delete token does not match this audit.", code="forbidden")
+        check_delete_token(authorization, audit.delete_token_hash, "an audit")
         with self.sessions() as session:
             stored = session.get(Audit, audit_id)
             if stored is not None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from .problems import Problem
-from .schemas import AuditIn, BatchIn
+from .schemas import AuditIn, BatchIn, DocumentIn
 from .service import AuditService
 from .settings import Settings
 
@@ -79,6 +79,23 @@ async def read_upload(upload: UploadFile, settings: Settings) -> bytes:
             code="too-large",
         )
     return data
+
+
+def documents_field(raw: str | None) -> list[DocumentIn]:
+    """A multipart ``documents`` field: the JSON list (or ``{"documents": [...]}``),
+    validated as a batch's documents."""
+    if not raw:
+        return []
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise Problem(
+            400, f"'documents' is not valid JSON ({exc}).", code="malformed-json"
+        ) from None
+    if isinstance(parsed, dict):
+        parsed = parsed.get("documents")
+    documents: list[DocumentIn] = validate(BatchIn, {"documents": parsed}).documents
+    return documents
 
 
 def query(request: Request, key: str) -> str | None:

@@ -3,13 +3,12 @@ a JSON list of documents) and answer with one result per document, in order."""
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from policy_audit import PolicyAuditError
 
@@ -21,6 +20,7 @@ from ..settings import Settings
 from ..uploads import (
     Options,
     check_query,
+    documents_field,
     form,
     form_options,
     is_json,
@@ -82,7 +82,7 @@ async def _items_from_form(
     try:
         options = form_options(received, request)
         uploads = [f for f in received.getlist("files") if isinstance(f, UploadFile)]
-        documents = _documents_field(received)
+        documents = documents_field(text_field(received, "documents"))
         _check_count(len(uploads) + len(documents), limit)
         service.check_request(options.rubric, options.jurisdiction)
         items = [await _read(upload, settings) for upload in uploads]
@@ -99,23 +99,6 @@ async def _items_from_json(
     _check_count(len(body.documents), settings.max_batch_items)
     service.check_request(options.rubric, options.jurisdiction)
     return _pasted(body.documents), options
-
-
-def _documents_field(received: FormData) -> list[DocumentIn]:
-    """A multipart ``documents`` field: the JSON list (or ``{"documents": [...]}``)."""
-    field = text_field(received, "documents")
-    if not field:
-        return []
-    try:
-        parsed = json.loads(field)
-    except json.JSONDecodeError as exc:
-        raise Problem(
-            400, f"'documents' is not valid JSON ({exc}).", code="malformed-json"
-        ) from None
-    if isinstance(parsed, dict):
-        parsed = parsed.get("documents")
-    documents: list[DocumentIn] = validate(BatchIn, {"documents": parsed}).documents
-    return documents
 
 
 async def _read(upload: UploadFile, settings: Settings) -> Item:
