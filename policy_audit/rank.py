@@ -13,7 +13,7 @@ import math
 import statistics
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup, escape
 from pydantic import BaseModel, Field, ValidationError
 
@@ -21,6 +21,7 @@ from .errors import InputError
 from .models import Level, Overall, RubricRef, Scorecard
 from .reference import LEVELS, Reference
 from .report.common import LEVEL_LABELS, days_text
+from .report.html_report import templates
 
 _ORDER = {Level.MISSING: 0, Level.WEAK: 1, Level.PARTIAL: 2, Level.STRONG: 3}
 FORMATS: tuple[str, ...] = ("text", "json", "markdown", "html")
@@ -291,11 +292,7 @@ def _markdown(r: Ranking) -> str:
 
 @functools.cache
 def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("policy_audit.compare", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-    )
+    env = templates("policy_audit.compare")
     env.globals.update(level_label=lambda level: LEVEL_LABELS[level], days_text=days_text,
                        level_chart=level_chart, retention_chart=retention_chart,
                        score_chart=score_chart, standing=standing, ordinal=ordinal,

@@ -11,10 +11,11 @@ import functools
 import re
 import textwrap
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
 from ..report.common import LEVEL_LABELS, days_text
+from ..report.html_report import templates
 from .models import Comparison, CriterionAtVersion, DiffRun, SectionChange, Step
 
 FORMATS: tuple[str, ...] = ("text", "json", "markdown", "html")
@@ -309,13 +310,7 @@ def _model_markdown(comparison: Comparison) -> str:
 
 @functools.cache
 def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("policy_audit.compare", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = templates("policy_audit.compare")
     env.globals.update(level_label=lambda level: LEVEL_LABELS[level], days_text=days_text,
                        arrows=ARROWS, collapsed=collapsed, section_label=section_label,
                        shorten=shorten, reading=reading, version_names=version_names,

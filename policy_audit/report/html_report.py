@@ -21,15 +21,21 @@ TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = TEMPLATES / "scorecard.css"
 
 
-@functools.cache
-def environment() -> Environment:
+def templates(package: str) -> Environment:
+    """The templates of one package of ours, as every HTML renderer loads them: every value
+    escaped (policy text is hostile), and an undefined name an error, not an empty string."""
     return Environment(
-        loader=PackageLoader("policy_audit.report", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+@functools.cache
+def environment() -> Environment:
+    return templates("policy_audit.report")
 
 
 def render(card: Scorecard) -> str:
