@@ -11,6 +11,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 
+from tests.pdf_builder import build_pdf
+
 # A sentence of the kind a policy is made of, so the engine has something to read.
 CLAUSE = (
     "ALPR data that is not associated with a hit shall be purged after 30 days and "
@@ -87,17 +89,7 @@ def inflating_pdf(inflated: int = 1024 * 1024 * 1024) -> tuple[str, bytes]:
         + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return "inflating.pdf", bytes(out)
+    return "inflating.pdf", build_pdf(objects)
 
 
 # name → generator of the reported size (the tests and the benchmark use the same list).

@@ -11,22 +11,9 @@ import pytest
 from policy_audit.errors import CorruptDocumentError, TooLargeError
 from policy_audit.ingest import Limits, read_document
 from policy_audit.ingest.pdfguard import check_streams
+from tests.pdf_builder import build_pdf
 
 MB = 1024 * 1024
-
-
-def build_pdf(objects: list[bytes], root: int = 1) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, root, xref)
-    return bytes(out)
 
 
 def stream(data: bytes, filters: bytes = b"") -> bytes:
