@@ -29,7 +29,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_policies"
-SAMPLE_SUFFIXES = {".txt", ".md", ".html", ".pdf", ".docx"}
 LONG_WORDS = 6_000
 TARGET_RATIO = 10.0
 
@@ -62,16 +61,6 @@ def median_ms(fn: Callable[[], object], runs: int, warmup: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
-
-
-def sample_paths() -> list[Path]:
-    return sorted(
-        path
-        for path in SAMPLES.rglob("*")
-        if path.suffix in SAMPLE_SUFFIXES
-        and path.name != "README.md"
-        and "src" not in path.relative_to(SAMPLES).parts
-    )
 
 
 def build_long_policy(texts: list[str], words: int = LONG_WORDS) -> str:
@@ -109,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT))  # run from a checkout without installing
     import spacy
 
+    from benchmarks.policy_texts import sample_paths
     from policy_audit import audit, load_rubric
     from policy_audit.ingest import read_document
     from policy_audit.pipeline import audit_text
