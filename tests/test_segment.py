@@ -67,3 +67,38 @@ def test_sections_are_spans_from_heading_to_next_heading() -> None:
     assert labels == ["462.1 PURPOSE AND SCOPE", "462.6 RETENTION", "## Public reporting"]
     retention = doc.spans["sections"][1]
     assert "Hit data follows" in retention.text and "PURPOSE" not in retention.text
+
+
+# Special cases ("don't", "a.m.", "No.") stop spaCy caching the rest of a document; the
+# words make_doc caches first must be split exactly as the plain tokenizer splits them.
+_SPECIALS = ("Don't share data with ICE (U.S. DHS) after 5 p.m.; see No. 462.6, e-mail "
+             "the Dept. at records@city.gov. Plate reads can't be kept past 30-day limits "
+             "[sic] \u2014 they're purged.\n(a) Mr. Smith's \"hot list\" isn't shared.\n")
+
+
+def _plain_tokens(text: str) -> list[str]:
+    import spacy
+
+    from policy_audit.segment import _keep_whole
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer.token_match = _keep_whole  # as the pipeline's tokenizer
+    return [token.text for token in nlp.make_doc(text)]
+
+
+def test_cached_words_are_split_as_the_plain_tokenizer_splits_them() -> None:
+    first = make_doc(_SPECIALS)
+    again = make_doc(_SPECIALS + _SPECIALS)  # now every chunk comes from the cache
+    assert [t.text for t in first] == _plain_tokens(_SPECIALS)
+    assert [t.text for t in again] == _plain_tokens(_SPECIALS + _SPECIALS)
+
+
+def test_the_cache_of_words_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policy_audit import segment
+
+    monkeypatch.setattr(segment, "_CACHED_CHUNKS", set())
+    monkeypatch.setattr(segment, "_CACHED_CHUNKS_LIMIT", 50)
+    text = " ".join(f"word{n}-x{n}." for n in range(400)) + "\n"
+    doc = make_doc(text)
+    assert len(segment._CACHED_CHUNKS) == 50
+    assert [t.text for t in doc] == _plain_tokens(text)  # past the bound: read as usual
