@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RubricError
 from .models import ClauseReading, Evidence, LoopholeFound, SourceText
+from .prefilter import Prefiltered
 from .rubric import IDENT, compiled, rubric_root
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class _Library(BaseModel):
 
 
 @functools.cache
-def library() -> tuple[tuple[Loophole, re.Pattern[str]], ...]:
+def library() -> tuple[tuple[Loophole, Prefiltered], ...]:
     path = rubric_root() / "loopholes.toml"
     if not path.is_file():
         return ()

@@ -31,6 +31,7 @@ from .defaults import DEFAULT_RUBRIC as DEFAULT_RUBRIC
 from .errors import RubricError
 from .first_char import guarded
 from .models import Level
+from .prefilter import Prefiltered
 from .registry import scorer_names
 
 IDENT = r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$"
@@ -71,9 +72,10 @@ class Example(_Strict):
 
 
 @functools.lru_cache(maxsize=1024)
-def compiled(pattern: str) -> re.Pattern[str]:
-    """A rubric pattern, compiled once; rubric patterns match case-insensitively."""
-    return re.compile(guarded(pattern, re.IGNORECASE), re.IGNORECASE)
+def compiled(pattern: str) -> Prefiltered:
+    """A rubric pattern, compiled once; rubric patterns match case-insensitively, and are
+    run only on texts that hold a word every match needs (``policy_audit.prefilter``)."""
+    return Prefiltered(re.compile(guarded(pattern, re.IGNORECASE), re.IGNORECASE))
 
 
 class NearMiss(_Strict):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding
+from ..prefilter import fast_pattern
 from .clause import Reading, read_lead_in
 
 if TYPE_CHECKING:
@@ -20,9 +20,9 @@ SHARE_VERB = (
     r"sale|trad(?:e|es|ed)|giv(?:e|en)\s+to|access(?:ed)?\s+by|search(?:es)?\s+(?:for|on\s+behalf)|"
     r"obtain(?:s|ed)?"
 )
-SHARE_RE = re.compile(rf"(?i)\b(?:{SHARE_VERB})\b")
-SALE_RE = re.compile(r"(?i)\b(?:sell|sells|sold|sale|trad(?:e|es|ed))\b")
-PROHIBITED_CONTEXT_RE = re.compile(
+SHARE_RE = fast_pattern(rf"(?i)\b(?:{SHARE_VERB})\b")
+SALE_RE = fast_pattern(r"(?i)\b(?:sell|sells|sold|sale|trad(?:e|es|ed))\b")
+PROHIBITED_CONTEXT_RE = fast_pattern(
     r"(?i)\b(?:prohibit\w*|restricted\s+uses?|unauthorized\s+uses?|not\s+(?:permitted|allowed)|"
     r"forbidden|illegal|unlawful)\b"
 )

@@ -31,6 +31,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..models import Finding
+from ..prefilter import Prefiltered, fast_pattern
 from ..rubric import compiled
 from ..segment import get_nlp, tokenizer_of
 from .clause import (
@@ -58,18 +59,18 @@ if TYPE_CHECKING:
 # any other kind ("as permitted by law", "with the Chief's approval") can swallow it.
 # "as authorized by state statute" names enacted law, like "except as provided in § 13.824":
 # harmless, unlike an open "as permitted by law" or "legal process".
-_STATUTE_NAMED_RE = re.compile(r"(?i)\b(?:statutes?|§|stat\.)")
-_LAW_WORD_RE = re.compile(r"(?i)\b(?:law|laws|legal|legally)\b")
+_STATUTE_NAMED_RE = fast_pattern(r"(?i)\b(?:statutes?|§|stat\.)")
+_LAW_WORD_RE = fast_pattern(r"(?i)\b(?:law|laws|legal|legally)\b")
 # An approval exception ("unless approved by a supervisor") leaves the element standing but
 # qualified: it is reported as such rather than dropped.
 _QUALIFYING_EXCEPTIONS = frozenset({"approval"})
 # "unless a commander authorizes otherwise", "unless otherwise approved": the approver may set
 # the rule aside altogether, so the exception swallows it (as the rubric's examples say).
-_BLANKET_WAIVER_RE = re.compile(r"(?i)\botherwise\b|\bat\s+(?:the|his|her|their)\s+"
+_BLANKET_WAIVER_RE = fast_pattern(r"(?i)\botherwise\b|\bat\s+(?:the|his|her|their)\s+"
                                 r"(?:sole\s+)?discretion\b")
 # A heading or label saying what is NOT done ("What's Not Detected", "Information not
 # collected", "Uses not permitted"): its items are statements that the thing is not done.
-_NEGATIVE_HEADING_RE = re.compile(
+_NEGATIVE_HEADING_RE = fast_pattern(
     r"(?i)\b(?:not|never|no)\b[\s-]+(?:\w+\s+){0,2}?(?:collect\w*|captur\w*|detect\w*|"
     r"record\w*|stor(?:e|ed|ing)|retain\w*|gather\w*|permitted|allowed|authori[sz]ed|used?|"
     r"shared?|sold|track\w*|identif\w*|monitor\w*|do(?:es)?)\b|\b(?:does|do|will)\s+not\b|"
@@ -77,7 +78,7 @@ _NEGATIVE_HEADING_RE = re.compile(
 )
 # A sentence that opens by pointing back ("Thereafter, the data is purged", "At that point
 # ...") goes on from the one before it, which says what "that" is: ``about`` reads both.
-_CONTINUATION_RE = re.compile(
+_CONTINUATION_RE = fast_pattern(
     r"(?i)^\W*(?:thereafter|after\s+(?:that|this)(?:\s+(?:time|period|date))?|at\s+that\s+"
     r"(?:point|time)|upon\s+(?:expiration|expiry)|then)\b"
 )
@@ -115,8 +116,8 @@ def _matcher(triggers: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatcher
 
 
 @functools.lru_cache(maxsize=256)
-def _heading_re(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+def _heading_re(words: tuple[str, ...]) -> Prefiltered:
+    return fast_pattern(r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
 def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) -> list[Finding]:
@@ -312,7 +313,7 @@ def _inline_lead_in(text: str, key: int) -> ScopedReading | None:
     return read_lead_in(text[scope_start(text, colon) : colon])
 
 
-_ONLY_BEFORE_RE = re.compile(r"(?i)\bonly\s+$")
+_ONLY_BEFORE_RE = fast_pattern(r"(?i)\bonly\s+$")
 
 
 def _exceptions(text: str, key_end: int) -> tuple[bool, str | None]:

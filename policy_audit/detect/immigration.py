@@ -22,6 +22,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding
+from ..prefilter import fast_pattern
 from ..registry import register_detector
 from .clause import EXCEPTION_RE, exception_kinds, read_clause
 from .common import SHARE_RE, in_prohibited_list, make_finding
@@ -36,34 +37,36 @@ TRIGGERS = (
     "sanctuary", "trust act", "out-of-state", "out of state", "undocumented",
 )  # fmt: skip
 
-IMMIGRATION_RE = re.compile(
+IMMIGRATION_RE = fast_pattern(
     r"(?i:\bimmigra\w*|\bdeport\w*|\bundocumented\b|\bcitizenship\s+status\b|\bremoval\s+"
     r"proceedings\b|\bcustoms\s+and\s+border\b|\bborder\s+patrol\b|\bhomeland\s+security\s+"
     r"investigations\b)|\bICE\b|\bCBP\b|\bHSI\b"
 )
-_REFERENCE_RE = re.compile(
+_REFERENCE_RE = fast_pattern(
     r"(?i)\b(?:values\s+act|SB\s*54|senate\s+bill\s*54|7284(?:\.\d+)?|sanctuary|trust\s+act|"
     r"welcoming\s+(?:city|ordinance)|keep\s+\w+\s+families\s+safe)\b"
 )
-_COMPLY_RE = re.compile(
+_COMPLY_RE = fast_pattern(
     r"(?i)\b(?:compl(?:y|ies|iance)|accordance|consistent\s+with|pursuant\s+to|adhere\w*|"
     r"abide)\b"
 )
-_USE_RE = re.compile(r"(?i)\b(?:use[ds]?|using|usage|utiliz\w+|assist\w*|purposes?\s+of)\b")
-_SHARE_SIDE_RE = re.compile(
+_USE_RE = fast_pattern(r"(?i)\b(?:use[ds]?|using|usage|utiliz\w+|assist\w*|purposes?\s+of)\b")
+_SHARE_SIDE_RE = fast_pattern(
     r"(?i)\bfilter\w*\s+out\b|\bsearch(?:es)?\b|\bprovid\w+\b|\brequests?\b|"
     r"\bquer(?:y|ies)\b|\bon\s+behalf\s+of\b"
 )
 # "This section does not prevent ...", "Nothing in this policy prohibits ...": the sentence
 # keeps something open, it bans nothing.
-_CARVE_OUT_RE = re.compile(
+_CARVE_OUT_RE = fast_pattern(
     r"(?i)\b(?:does|do|shall|will|is\s+not\s+intended\s+to)\s+not\s+(?:prevent|prohibit|preclude|"
     r"restrict|limit|bar)\b|\bnothing\s+in\s+this\b.{0,60}?\b(?:prevents?|prohibits?|"
     r"precludes?|restricts?|limits?|bars?)\b"
 )
-_PROHIBITION_RE = re.compile(r"(?i)\b(?:prohibit\w*|forbid\w*|illegal|unlawful|not\s+(?:permitted|"
-                             r"allowed|authorized)|shall\s+not|may\s+not|must\s+not|will\s+not|"
-                             r"cannot|never|filtered\s+out)\b")  # fmt: skip
+_PROHIBITION_RE = fast_pattern(
+    r"(?i)\b(?:prohibit\w*|forbid\w*|illegal|unlawful|not\s+(?:permitted|"
+    r"allowed|authorized)|shall\s+not|may\s+not|must\s+not|will\s+not|"
+    r"cannot|never|filtered\s+out)\b"
+)
 
 
 @register_detector("immigration", TRIGGERS)

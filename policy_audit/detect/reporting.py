@@ -22,6 +22,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding
+from ..prefilter import fast_pattern
 from ..registry import register_detector
 from .clause import read_clause
 from .common import make_finding
@@ -40,74 +41,78 @@ TRIGGERS = (
     "directive", "directives", "memo", "memos", "memorandum", "findings",
 )  # fmt: skip
 
-_PUBLIC_AUDIT_RE = re.compile(r"(?i)\bpublic\s+(?:search\s+)?audit\b")
-_PUBLIC_RE = re.compile(
+_PUBLIC_AUDIT_RE = fast_pattern(r"(?i)\bpublic\s+(?:search\s+)?audit\b")
+_PUBLIC_RE = fast_pattern(
     r"(?i)\b(?:public(?:ly)?(?!\s+(?:safety|agenc\w+|records?\s+act|review|roads?|streets?|"
     r"property|places?|databases?|entit\w+))|posted|publish(?:ed|es)?|website|web\s+site|homepage|"
     r"available\s+to\s+(?:the\s+)?(?:public|community|residents))\b"
 )
 # A memo with an audit's findings is a report too (not a "memorandum of understanding").
-_REPORT_RE = re.compile(r"(?i)\b(?:reports?|log|logs|dashboard|summary|summaries|statistics|"
+_REPORT_RE = fast_pattern(r"(?i)\b(?:reports?|log|logs|dashboard|summary|summaries|statistics|"
                         r"audits?|results|findings|memos?|memorand(?:um|a)\b(?!\s+of\s+"
                         r"(?:understanding|agreement)))\b")  # fmt: skip
-_FIGURES_RE = re.compile(
+_FIGURES_RE = fast_pattern(
     r"(?i)\b(?:number\s+of|how\s+many|total|statistics|counts?|figures|aggregate|plates?\s+"
     r"(?:read|recorded|collected|scanned|captured)|hits|searches|queries|scans|reads|"
     r"requests?\s+(?:received|for\s+data)|agencies\s+(?:given|granted)\s+access|audit\s+results)\b"
 )
-_PERIODIC_RE = re.compile(r"(?i)\b(?:annual(?:ly)?|yearly|each\s+year|every\s+year|quarterly|"
+_PERIODIC_RE = fast_pattern(r"(?i)\b(?:annual(?:ly)?|yearly|each\s+year|every\s+year|quarterly|"
                           r"monthly|semi-?annual\w*|biennial\w*|periodic\w*|regular\s+basis|"
                           r"every\s+(?:\w+\s+)?(?:months?|years?|quarters?))\b")  # fmt: skip
 # The names a policy goes by: "this policy", "General Order 4.12", "this directive".
 _POLICY_NAME = r"polic(?:y|ies)|procedures?|general\s+orders?|directives?|documentation"
-_POLICY_RE = re.compile(rf"(?i)\b(?:{_POLICY_NAME}|DGO|manual|this\s+order)\b")
-_POSTED_RE = re.compile(
+_POLICY_RE = fast_pattern(rf"(?i)\b(?:{_POLICY_NAME}|DGO|manual|this\s+order)\b")
+_POSTED_RE = fast_pattern(
     r"(?i)\b(?:posted|published|publish|post|(?:made\s+|is\s+|be\s+)?available\s+(?:on|at|to\s+"
     r"the\s+public)|can\s+be\s+found|found\s+at|(?:on|at)\s+(?:the\s+|our\s+|its\s+)?(?:[\w'’]+\s+){0,3}"
     r"(?:website|web\s+site|homepage|home\s+page|internet))\b"
 )
 # The agency's own ALPR policy, not any policy ("the then-current Reinstall Policy").
-_OWN_POLICY_RE = re.compile(
+_OWN_POLICY_RE = fast_pattern(
     r"(?i)\b(?:this|the|our|its|[\w]+['’]s|ALPR|LPR|reader|usage|use|privacy|full|complete)\s+"
     rf"(?:[\w()]+\s+){{0,3}}?(?:{_POLICY_NAME})\b|\bthis\s+order\b"
 )
 # Host names have at most 10 labels of at most 63 characters: bounded, so a long dotted run
 # is not tried from every start (see tests/test_regex_safety.py).
-_URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S++|\b[\w-]{1,63}(?:\.[\w-]{1,63}){0,10}\."
+_URL_RE = fast_pattern(r"(?i)\b(?:https?://|www\.)\S++|\b[\w-]{1,63}(?:\.[\w-]{1,63}){0,10}\."
                      r"(?:gov|org|us|edu|com|net)/\S*+")  # fmt: skip
-_BARE_URL_RE = re.compile(
+_BARE_URL_RE = fast_pattern(
     r"(?i)^\s*+(?:https?://|www\.)\S++\s*$|^\s*+[\w-]{1,63}(?:\.[\w-]{1,63}){1,10}/\S*+\s*$"
 )
-_VENDOR_URL_RE = re.compile(r"(?i)flocksafety|vigilant|motorolasolutions|leadsonline|genetec|rekor|"
-                            r"axon\.com|privacy-ethics")  # fmt: skip
-_OVERSIGHT_RE = re.compile(
+_VENDOR_URL_RE = fast_pattern(
+    r"(?i)flocksafety|vigilant|motorolasolutions|leadsonline|genetec|rekor|"
+    r"axon\.com|privacy-ethics"
+)
+_OVERSIGHT_RE = fast_pattern(
     r"(?i)\b(?:city\s+council|council|board\s+of\s+(?:supervisors|commissioners|directors)|"
     r"commission(?:er)?|oversight|legislat\w+|committees?|governing\s+body|mayor|city\s+manager|"
     r"privacy\s+advisory)\b"
 )
-_INTERNAL_RE = re.compile(
+_INTERNAL_RE = fast_pattern(
     r"(?i)\b(?:chief|sheriff|captain|lieutenant|commander|command\s+staff|supervisor\w*|"
     r"administrator|division|undersheriff|deputy\s+chief|designee)\b"
 )
 # A sentence that goes on about the report just named: "The report shall state …", "This
 # annual report will list …", "It shall include …".
-_BACK_REFERENCE_RE = re.compile(
+_BACK_REFERENCE_RE = fast_pattern(
     r"(?i)^(?:the|this|that|such|each|every|said|these|those)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:reports?|summar(?:y|ies)|publications?)\b|^(?:it|they)\s+(?:shall|will|must|should|"
     r"is|are|includes?|contains?|lists?|states?|shows?|gives?)\b"
 )
-_OPERATIONAL_RE = re.compile(r"(?i)\b(?:malfunction\w*|misread\w*|damage\w*|inoperab\w+|repair\w*|"
-                             r"errors?\b|outage|breach\w*)")  # fmt: skip
+_OPERATIONAL_RE = fast_pattern(
+    r"(?i)\b(?:malfunction\w*|misread\w*|damage\w*|inoperab\w+|repair\w*|"
+    r"errors?\b|outage|breach\w*)"
+)
 
 
 # A field that counts use of the system: "Number of Searches", "Hotlist hits in the last 30
 # days", "Vehicles detected", "Plates read this month", "Data requests received".
-_FIGURE_KEY_RE = re.compile(
+_FIGURE_KEY_RE = fast_pattern(
     r"(?i)\b(?:searches|search\s+sessions|search(?:es)?\s+performed|quer(?:y|ies)|hits|alerts|"
     r"detections|reads|scans|plates?\s+(?:read|scanned|captured|collected)|vehicles?\s+"
     r"(?:detected|read|scanned|captured)|requests?|audits?\s+(?:performed|conducted))\b"
 )
-_FIGURE_VALUE_RE = re.compile(r"^\s*+\d[\d,. ]{0,15}+\s*+(?:[A-Za-z]{0,12})\s*$")
+_FIGURE_VALUE_RE = fast_pattern(r"^\s*+\d[\d,. ]{0,15}+\s*+(?:[A-Za-z]{0,12})\s*$")
 
 
 def read_field(field: Field) -> list[Finding]:
@@ -162,9 +167,9 @@ def _policy_link(clause: Clause) -> Finding | None:
 
 
 # A page that presents itself as public ("Transparency Portal", "Public Dashboard").
-_PUBLIC_PAGE_RE = re.compile(r"(?i)\btransparency\s+(?:portal|page|dashboard|center|hub)\b|"
+_PUBLIC_PAGE_RE = fast_pattern(r"(?i)\btransparency\s+(?:portal|page|dashboard|center|hub)\b|"
                              r"\bpublic\s+(?:dashboard|portal)\b")  # fmt: skip
-_RULE_RE = re.compile(r"(?i)\b(?:shall|must)\b")
+_RULE_RE = fast_pattern(r"(?i)\b(?:shall|must)\b")
 _MIN_RULES = 6  # a policy's own text, not a summary: several binding sentences under it
 
 

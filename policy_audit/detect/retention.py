@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..models import Finding
+from ..prefilter import fast_pattern
 from ..registry import register_detector
 from .clause import DISCRETIONARY, EXCEPTION_RE, FACT, read_clause
 from .durations import find_durations
@@ -45,7 +46,7 @@ _DELETE_VERB = (
     r"eras(?:e|ed|es|ing|ure)|wip(?:e|ed|es)|expung(?:e|ed)|overwritten|discarded|disposed\s+of|"
     r"(?:permanently\s+)?removed\s+from"
 )
-_KEY_RE = re.compile(rf"(?i)\b(?:(?P<keep>{_KEEP_VERB})|(?P<delete>{_DELETE_VERB})|"
+_KEY_RE = fast_pattern(rf"(?i)\b(?:(?P<keep>{_KEEP_VERB})|(?P<delete>{_DELETE_VERB})|"
                      r"(?P<noun>retention))\b")  # fmt: skip
 
 # "not related to an active investigation", "not appearing on hotlists", "non-hit":
@@ -57,35 +58,35 @@ _NONHIT_RE = re.compile(
     # "reads that match no hot list", "matching none of the lists"
     r"|\bmatch(?:es|ed|ing)?\s+(?:no|none\s+of)\b[^;.]*+"
 )
-_HIT_RE = re.compile(
+_HIT_RE = fast_pattern(
     r"(?i)\b(?:evidence|evidentiary|hits?|alerts?|investigat\w+|cases?|criminal\s+matter|"
     r"litigation|exculpatory|preservation|discovery|court|prosecution|such\s+data|these\s+"
     r"records|that\s+data|archived)\b"
 )
-_RESIDUAL_RE = re.compile(
+_RESIDUAL_RE = fast_pattern(
     r"(?i)\b(?:all\s+other|any\s+other|(?:the\s+)?remaining|all\s+remaining)\b"
 )
-_OTHER_RECORD_RE = re.compile(
+_OTHER_RECORD_RE = fast_pattern(
     r"(?i)\b(?:audit\s+(?:trails?|logs?|records?)|logs?|quer(?:y|ies)|search(?:es)?\s+"
     r"(?:history|records?|logs?)|user\s+(?:queries|profiles?|activity)|hot\s*-?lists?|"
     r"hot\s+plates|video|body[-\s]worn|requests?|records?\s+of\s+(?:access|use|the\s+request)|"
     r"access\s+records?|reports?|emails?|training\s+records|accounts?|passwords?|"
     r"hardware|units|equipment|(?:system\s+)?access)\b"
 )
-_DEFERRAL_RE = re.compile(
+_DEFERRAL_RE = fast_pattern(
     r"(?i)\b(?:retention\s+(?:schedules?|polic(?:y|ies)|periods?\s+(?:set|established)|"
     r"requirements?|guidelines?|rules?)|records?\s+(?:retention|management)\s+(?:schedules?|"
     r"polic(?:y|ies)|act)|(?:general\s+)?records\s+schedules?|(?:as|when)\s+(?:the\s+)?vendor\s+"
     r"purges)\b"
 )
-_INDEFINITE_RE = re.compile(
+_INDEFINITE_RE = fast_pattern(
     r"(?i)\b(?:indefinite(?:ly)?|as\s+long\s+as\s+(?:\w+\s+){0,6}?(?:necessary|needed|useful|"
     r"required|appropriate|practicable|operationally)|until\s+(?:it\s+is\s+|they\s+are\s+)?"
     r"(?:no\s+longer|not)\s+(?:needed|necessary|useful|required)|no\s+(?:set|fixed)\s+"
     r"(?:time|period|limit)|permanently(?!\s+(?:delet|purg|eras|destr|remov|expung))|"
     r"in\s+perpetuity)\b"
 )
-_NEGATED_MAX_RE = re.compile(r"(?i)\b(?:more|longer)\s+than\b|\bbeyond\b|\bin\s+excess\s+of\b")
+_NEGATED_MAX_RE = fast_pattern(r"(?i)\b(?:more|longer)\s+than\b|\bbeyond\b|\bin\s+excess\s+of\b")
 
 
 def _scope(subject: str) -> str:
@@ -103,12 +104,12 @@ def _scope(subject: str) -> str:
 
 # A field about retention: "Data Retention", "Retention period (in days)", "Days data is
 # kept", "Deleted after". Its value states the period ("30 days", "21", "Indefinitely").
-_FIELD_KEY_RE = re.compile(
+_FIELD_KEY_RE = fast_pattern(
     r"(?i)\bretention\b|\bretain(?:ed|s)?\b|\b(?:deleted|purged|erased|destroyed|kept|stored)\b"
 )
-_DAYS_KEY_RE = re.compile(r"(?i)\bdays\b")
-_BARE_NUMBER_RE = re.compile(r"^\s*(\d{1,5})\s*$")
-_UNKNOWN_VALUE_RE = re.compile(r"(?i)\b(?:unavailable|not\s+available|n/a|unknown|tbd)\b")
+_DAYS_KEY_RE = fast_pattern(r"(?i)\bdays\b")
+_BARE_NUMBER_RE = fast_pattern(r"^\s*(\d{1,5})\s*$")
+_UNKNOWN_VALUE_RE = fast_pattern(r"(?i)\b(?:unavailable|not\s+available|n/a|unknown|tbd)\b")
 
 
 def read_field(field: Field) -> list[Finding]:

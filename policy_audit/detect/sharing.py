@@ -24,6 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..models import Finding, Recipient
+from ..prefilter import fast_pattern
 from ..registry import register_detector
 from ..states import state_of
 from .clause import exception_kinds, exceptions_after, read_clause
@@ -44,12 +45,12 @@ TRIGGERS = (
     "federal", "out-of-state", "partners", "obtain", "obtains", "obtained",
 )  # fmt: skip
 
-_SECTION_RE = re.compile(r"(?i)\b(?:shar\w*|releas\w*|disseminat\w*|dissemination|disclos\w*|"
+_SECTION_RE = fast_pattern(r"(?i)\b(?:shar\w*|releas\w*|disseminat\w*|dissemination|disclos\w*|"
                          r"access\s+polic\w*|outside\s+agenc\w*|requests?\s+for)\b")  # fmt: skip
-_REQUEST_RE = re.compile(r"(?i)\b(?:requests?\s+for\s+(?:the\s+)?(?:ALPR\s+)?(?:data|information|"
+_REQUEST_RE = fast_pattern(r"(?i)\b(?:requests?\s+for\s+(?:the\s+)?(?:ALPR\s+)?(?:data|information|"
                          r"records)|requesting\s+agenc\w+|outside\s+(?:\w+\s+){0,2}requests?|"
                          r"receiving\s+agenc\w+)\b")  # fmt: skip
-_PROCESS_RE = re.compile(
+_PROCESS_RE = fast_pattern(
     r"(?i)\b(?:need[-\s]to[-\s]know|right[-\s]to[-\s]know|written\s+request|request\w*\s+"
     r"(?:is|are|shall|must|will)\s+(?:be\s+)?(?:reviewed|approved|documented|logged|recorded|"
     r"made\s+in\s+writing)|approv(?:al|ed)\s+(?:by|of|from)|(?:is|are|be)\s+(?:reviewed\s+and\s+)?"
@@ -60,28 +61,30 @@ _PROCESS_RE = re.compile(
     r"valid\s+reason|on\s+a\s+case[-\s]by[-\s]case\s+basis|"
     r"request\w*\s+(?:\w+\s+){0,3}in\s+writing|state\s+(?:a|the|their)\s+(?:\w+\s+){0,3}purpose)\b"
 )
-_REQUEST_WORD_RE = re.compile(r"(?i)\brequest")
-_ONLY_RE = re.compile(r"(?i)\b(?:only|solely|exclusively)\b")
-_LE_RE = re.compile(r"(?i)\b(?:law\s+enforcement|prosecutorial|criminal\s+justice|police|"
+_REQUEST_WORD_RE = fast_pattern(r"(?i)\brequest")
+_ONLY_RE = fast_pattern(r"(?i)\b(?:only|solely|exclusively)\b")
+_LE_RE = fast_pattern(r"(?i)\b(?:law\s+enforcement|prosecutorial|criminal\s+justice|police|"
                     r"public\s+(?:safety\s+)?agenc\w+|government(?:al)?\s+agenc\w+)\b")  # fmt: skip
-_BROAD_RE = re.compile(r"(?i)\b(?:as\s+(?:deemed\s+)?(?:appropriate|necessary)|at\s+(?:the|his|her|"
-                       r"their)\s+discretion|for\s+any\s+(?:lawful\s+)?purpose|without\s+"
-                       r"limitation)\b")  # fmt: skip
+_BROAD_RE = fast_pattern(
+    r"(?i)\b(?:as\s+(?:deemed\s+)?(?:appropriate|necessary)|at\s+(?:the|his|her|"
+    r"their)\s+discretion|for\s+any\s+(?:lawful\s+)?purpose|without\s+"
+    r"limitation)\b"
+)
 # A partner or agreement that stores the data is a pool; the agency's own vendor hosting its
 # data ("the contract requires the vendor to host the Department's plate reads") is not.
-_POOLED_RE = re.compile(
+_POOLED_RE = fast_pattern(
     r"(?i)\b(?:partner\w*|contract\w*|agreement|participat\w+)\b(?![^.]{0,80}\bvendor\b)"
     r"[^.]{0,80}\bto\s+(?:store|host|house|upload|retain)\b|\b(?:stor(?:e|ed|es)|host(?:ed|s)?|upload\w*)\b[^.]{0,80}\b(?:regional"
     r"|fusion\s+center|intelligence\s+center|multi-?agency|shared\s+(?:database|platform|server|"
     r"system)|pooled)\b"
 )
-_VENDOR_LICENSE_RE = re.compile(
+_VENDOR_LICENSE_RE = fast_pattern(
     r"(?i)\b(?:grants?|licen[cs]es?)\b[^.]{0,300}\b(?:disclose|distribute|provide\s+(?:\w+\s+){0,2}"
     r"access)\b"
 )
-_ANY_OTHER_RE = re.compile(r"(?i)\bany\s+other\s+(?:individual|person|entity|organization)s?|"
+_ANY_OTHER_RE = fast_pattern(r"(?i)\bany\s+other\s+(?:individual|person|entity|organization)s?|"
                            r"\bother\s+individuals\s+or\s+(?:organizations|entities)")  # fmt: skip
-_PRIVATE_EXCEPTION_RE = re.compile(
+_PRIVATE_EXCEPTION_RE = fast_pattern(
     r"(?i)\b(?:private|critical\s+infrastructure|owners?|operators?|"
     r"compan(?:y|ies)|vendors?|contractors?|business\w*)\b"
 )
@@ -89,20 +92,20 @@ _PRIVATE_EXCEPTION_RE = re.compile(
 # ("Organizations granted access to our data", "Sharing data with", "Agencies we share
 # with") is this agency's sharing; inbound ("Receiving data from", "Organizations sharing
 # their data with us") is not.
-_OUTBOUND_KEY_RE = re.compile(
+_OUTBOUND_KEY_RE = fast_pattern(
     r"(?i)\b(?:granted|given|gives?|grant|has|have|with)\s+(?:\w+\s+){0,2}access\b|"
     r"\bshar(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?with\b|\baccess\s+to\s+(?:[\w'’.-]+\s+){0,6}?"
     r"data\b|\b(?:recipients?|shared\s+with|disseminat\w+\s+to|sent\s+to)\b"
 )
-_INBOUND_KEY_RE = re.compile(
+_INBOUND_KEY_RE = fast_pattern(
     r"(?i)\breceiv\w*\b|\bfrom\b|\bshar\w+\s+their\s+data\b|\btheir\s+data\b|"
     r"\b(?:with|to)\s+(?:us|our\s+(?:agency|department|office))\b"
 )
-_ENTITY_KEY_RE = re.compile(
+_ENTITY_KEY_RE = fast_pattern(
     r"(?i)\b(?:organi[sz]ations?|agenc(?:y|ies)|entit(?:y|ies)|departments?|partners?|"
     r"networks?|jurisdictions?|recipients?)\b"
 )
-_NONE_RE = re.compile(
+_NONE_RE = fast_pattern(
     r"(?i)^\s*(?:none|n/?a|no\s+(?:organi[sz]ations|agencies|one)|not\s+applicable)\b|"
     r"\b(?:is|are)\s+not\s+shar\w+|\bdoes\s+not\s+share\b|\bno\s+(?:outside\s+)?"
     r"(?:agencies|organi[sz]ations)\s+(?:have|has|are)\b"

@@ -1,0 +1,286 @@
+"""Skip a regular expression on texts that cannot hold a match, by the words it requires.
+
+Most of a scorecard's time went to searching clauses with patterns that do not match them:
+each criterion's element patterns over every sentence that mentions its topic, each kind
+of recipient over every sentence about sharing. Python's ``re`` has no fast scan for
+case-insensitive patterns, so a failed search still tries the pattern at every position.
+
+Most patterns require a word: ``(?i)\\b(?:shall|must)\\s+not\\s+share`` cannot match a text
+without "share" in it. ``required_literals`` reads that from the pattern's parse tree (the
+same tree ``re`` compiles) as a set of strings of which every match contains at least one;
+``Prefiltered.search`` first asks whether the text, case-folded as ``re`` folds it, holds
+one of them (a substring test at C speed), and runs the pattern only if so. The answer is
+the pattern's own whenever it runs, and when it does not run there was nothing to find:
+the matches are the same, only the misses are faster. A pattern that requires no literal
+of at least three characters is always run.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import itertools
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .first_char import guarded
+
+# re's own parser and case tables (Python 3.11+); private modules, so typed as Any.
+C: Any = importlib.import_module("re._constants")
+parser: Any = importlib.import_module("re._parser")
+casefix: Any = importlib.import_module("re._casefix")
+
+_MAX_ALTERNATIVES = 64  # a larger set of required strings is no cheaper than the pattern
+_MIN_LENGTH = 3  # shorter required strings are in nearly every text: not worth the test
+_SMALL_CLASS = 8  # a class of at most this many characters is expanded ("[sz]")
+
+
+def _canonical_table() -> dict[int, int]:
+    """Characters ``re`` treats as equal under IGNORECASE beyond lower case ("ſ" and "s",
+    "ı" and "i", "µ" and "μ"), each mapped to one of its class."""
+    parent: dict[int, int] = {}
+
+    def root(c: int) -> int:
+        while parent.get(c, c) != c:
+            c = parent[c]
+        return c
+
+    for low, extras in casefix._EXTRA_CASES.items():
+        for extra in extras:
+            a, b = root(low), root(extra)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    members = set(casefix._EXTRA_CASES) | {e for es in casefix._EXTRA_CASES.values() for e in es}
+    return {c: root(c) for c in members if root(c) != c}
+
+
+_CANONICAL = _canonical_table()
+# str.lower() is the full lower-case mapping; re uses the simple one. They differ for one
+# character only: "İ" (full: "i" and a combining dot; simple: "i").
+_BEFORE_LOWER = {0x130: "i"}
+
+
+
+def _special_chars() -> set[str]:
+    """Characters whose lower case alone is not their folded form: the members of those
+    classes and the capitals that lower-case to them ("Σ" to "σ" or, at a word's end, "ς")."""
+    members = {chr(c) for c in _CANONICAL} | {chr(c) for c in _CANONICAL.values()}
+    special = {chr(c) for c in _BEFORE_LOWER} | members
+    for member in members:
+        special.update(form for form in (member.upper(), member.title()) if len(form) == 1)
+    return special
+
+
+_SPECIAL_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_special_chars())) + "]")
+
+
+def fold(text: str) -> str:
+    """``text`` as ``re`` compares it under IGNORECASE: lower case, with the characters it
+    treats as equal made equal."""
+    if text.isascii() or _SPECIAL_RE.search(text) is None:
+        return text.lower()  # no character lower case alone would fold differently
+    return text.translate(_BEFORE_LOWER).lower().translate(_CANONICAL)
+
+
+@functools.lru_cache(maxsize=256)
+def _folded(text: str) -> str:
+    # The same clause is searched by dozens of patterns: fold it once.
+    return fold(text)
+
+
+def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Strings (folded) of which every match of ``pattern`` contains at least one, or None
+    when the pattern requires none worth testing for."""
+    try:
+        tree = parser.parse(pattern, flags)
+    except re.error:
+        return None
+    required = _sequence(list(tree)).required
+    if required is None or min(map(len, required)) < _MIN_LENGTH:
+        return None
+    return frozenset(required)
+
+
+Strings = set[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Info:
+    """What a piece of a pattern says about the text it matches: every string it can match
+    (when they are few and literal), strings one of which every match contains, and strings
+    one of which every match starts with."""
+
+    exact: Strings | None = None
+    required: Strings | None = None
+    prefixes: Strings | None = None
+
+
+_NOTHING = _Info()
+_EMPTY = _Info(exact={""}, prefixes={""})
+
+
+def _better(a: Strings | None, b: Strings | None) -> Strings | None:
+    """The more selective of two requirements: longer shortest string, then fewer strings,
+    then longer ones. A set holding the empty string requires nothing."""
+    if b is None or "" in b or len(b) > _MAX_ALTERNATIVES:
+        return a
+    if a is None or _selectivity(b) > _selectivity(a):
+        return b
+    return a
+
+
+def _selectivity(strings: Strings) -> tuple[int, int, int]:
+    # Longer words are rarer; fewer of them are cheaper to test for.
+    return min(map(len, strings)), -len(strings), sum(map(len, strings))
+
+
+def _joined(left: Strings, right: Strings | None) -> Strings | None:
+    if right is None or len(left) * len(right) > _MAX_ALTERNATIVES:
+        return None
+    return {a + b for a in left for b in right}
+
+
+def _sequence(items: list[Any]) -> _Info:
+    run: Strings = {""}  # the literal strings matched since the last open piece
+    exact_so_far = True
+    prefixes: Strings | None = None
+    best: Strings | None = None
+    for op, av in items:
+        info = _item(op, av)
+        joined = _joined(run, info.exact)
+        if joined is not None:
+            run = joined
+            continue
+        # An open piece: the run before it, followed by how the piece starts, is required.
+        start = _joined(run, info.prefixes)
+        if exact_so_far:
+            prefixes = start if start is not None else (run if "" not in run else None)
+            exact_so_far = False
+        best = _better(best, run)
+        best = _better(best, start)
+        best = _better(best, info.required)
+        run = {""}
+    best = _better(best, run)
+    if exact_so_far:
+        return _Info(exact=run, required=best, prefixes=run)
+    return _Info(required=best, prefixes=prefixes)
+
+
+def _item(op: Any, av: Any) -> _Info:
+    """What one node of the parse tree says."""
+    if op is C.LITERAL:
+        char = fold(chr(av))
+        return _Info({char}, {char}, {char})
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return _EMPTY  # zero-width: the characters around it stay adjacent
+    if op is C.IN:
+        chars = _class_chars(av)
+        return _Info(chars, chars, chars) if chars is not None else _NOTHING
+    if op is C.BRANCH:
+        return _branch([_sequence(list(b)) for b in av[1]])
+    if op is C.SUBPATTERN:
+        return _sequence(list(av[-1]))
+    if op is C.ATOMIC_GROUP:
+        return _sequence(list(av))
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        low, high, body = av
+        inner = _sequence(list(body))
+        if low == 0:
+            return _NOTHING
+        if low == high == 1:
+            return inner
+        return _Info(required=_better(inner.required, inner.exact), prefixes=inner.prefixes)
+    return _NOTHING
+
+
+def _branch(options: list[_Info]) -> _Info:
+    def union(sets: list[Strings | None]) -> Strings | None:
+        if any(s is None for s in sets):
+            return None
+        joined = set(itertools.chain.from_iterable(s for s in sets if s is not None))
+        return joined if len(joined) <= _MAX_ALTERNATIVES else None
+
+    exact = union([o.exact for o in options])
+    required = union([_better(o.required, o.exact) for o in options])
+    return _Info(exact, _better(required, exact), union([o.prefixes for o in options]))
+
+
+def _class_chars(items: list[Any]) -> Strings | None:
+    """The folded characters of a small class of literals and ranges ("[sz]"), else None."""
+    chars: Strings = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            chars.add(fold(chr(av)))
+        elif op is C.RANGE and av[1] - av[0] < _SMALL_CLASS:
+            chars.update(fold(chr(c)) for c in range(av[0], av[1] + 1))
+        else:
+            return None  # a negated class, a category (\w, \s), a wide range
+        if len(chars) > _SMALL_CLASS:
+            return None
+    return chars
+
+
+class Prefiltered:
+    """A compiled pattern that is run only on texts holding one of its required strings.
+    Offers the ``re.Pattern`` methods the readers use, with the same results."""
+
+    __slots__ = ("_compiled", "_required", "flags", "pattern")
+
+    def __init__(self, compiled: re.Pattern[str]) -> None:
+        self._compiled = compiled
+        self.pattern = compiled.pattern
+        self.flags = compiled.flags
+        required = required_literals(compiled.pattern, compiled.flags)
+        # A text holding "states" holds "state": test the shortest of such strings only.
+        self._required = tuple(sorted(
+            (w for w in required if not any(o != w and o in w for o in required)), key=len,
+        )) if required else None  # fmt: skip
+
+    @property
+    def required(self) -> tuple[str, ...] | None:
+        """The strings a match needs one of (folded), or None when it is always run."""
+        return self._required
+
+    def may_match(self, text: str) -> bool:
+        if self._required is None:
+            return True
+        folded = _folded(text)
+        for word in self._required:  # noqa: SIM110  (a plain loop: no generator per call)
+            if word in folded:
+                return True
+        return False
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+               ) -> re.Match[str] | None:
+        return self._compiled.search(string, pos, endpos) if self.may_match(string) else None
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+              ) -> re.Match[str] | None:
+        return self._compiled.match(string, pos, endpos) if self.may_match(string) else None
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+                  ) -> re.Match[str] | None:
+        if not self.may_match(string):
+            return None
+        return self._compiled.fullmatch(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+                 ) -> Iterator[re.Match[str]]:
+        if not self.may_match(string):
+            return iter(())
+        return self._compiled.finditer(string, pos, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self._compiled.findall(string, pos, endpos) if self.may_match(string) else []
+
+    def __repr__(self) -> str:
+        return f"Prefiltered({self._compiled!r}, required={self._required!r})"
+
+
+def fast_pattern(pattern: str, flags: int = 0) -> Prefiltered:
+    """A module's reading pattern, compiled to skip quickly both texts that cannot hold a
+    match (required words) and positions where no match can start (``first_char``)."""
+    return Prefiltered(re.compile(guarded(pattern, flags), flags))

@@ -1,0 +1,152 @@
+"""The prefilter (``policy_audit.prefilter``) only skips texts a pattern cannot match, and the
+literal trie (``policy_audit.literal_trie``) matches exactly its phrases.
+
+A wrong required word would silently drop findings, so the property is checked three
+ways: on the shapes the parser produces, on every reading pattern against every sentence
+of the bundled samples and the rubrics' own examples, and on generated texts that mix
+case and the characters ``re`` folds specially ("ſ", "ı", "İ", the Kelvin sign).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policy_audit import load_rubric
+from policy_audit.detect import recipients
+from policy_audit.ingest import read_document
+from policy_audit.literal_trie import trie_pattern
+from policy_audit.prefilter import Prefiltered, fast_pattern, fold, required_literals
+from policy_audit.rubric import compiled
+from policy_audit.states import STATE_NAMES
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_policies"
+
+
+@pytest.mark.parametrize(("pattern", "required"), [
+    (r"(?i)\b(?:shall|must)\s+not\s+share", {"share"}),
+    (r"(?i)\bpurg(?:e|ed)\b", {"purge", "purged"}),
+    (r"(?i)\b(?:ICE|Immigration\s+and\s+Customs)\b", {"ice", "immigration"}),
+    (r"(?i)organi[sz]ations?", {"organisation", "organization"}),
+    (r"(?i)(?:third)?\s*party", {"party"}),  # an optional word is not required
+])
+def test_required_literals_read_the_shape(pattern: str, required: set[str]) -> None:
+    assert required_literals(pattern) == frozenset(required)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?i)(?:a|b)c",  # shorter than three characters: in nearly every text, no filter
+    r"(?i)(?:shall)?",  # matches the empty string
+    r"[^x]{3}",  # a negated class
+    r"\w+\s+\d+",  # classes only
+])
+def test_no_requirement_means_always_run(pattern: str) -> None:
+    compiled_ = Prefiltered(re.compile(pattern))
+    assert compiled_.required is None
+    assert compiled_.may_match("anything at all")
+
+
+def test_a_required_word_after_open_classes_is_found() -> None:
+    assert Prefiltered(re.compile(r"\w+\s+days")).required == ("days",)
+
+
+def test_a_text_without_the_word_is_skipped_and_one_with_it_is_searched() -> None:
+    pattern = fast_pattern(r"(?i)\bshall\s+be\s+purged\b")
+    assert pattern.search("Data shall be retained.") is None
+    assert not pattern.may_match("Data shall be retained.")
+    found = pattern.search("Data SHALL be\nPURGED.")
+    assert found is not None and found.group(0) == "SHALL be\nPURGED"
+
+
+def test_fold_is_what_re_compares_under_ignorecase() -> None:
+    # "ſ" matches "s", "ı" and "İ" match "i", the Kelvin sign matches "k" (re's tables).
+    for text, literal in [("purſed", "pursed"), ("prohıbited", "prohibited"),
+                          ("İCE", "ice"), ("\u212aeep", "keep")]:  # fmt: skip
+        assert re.search(f"(?i){literal}", text)
+        assert literal in fold(text)
+
+
+def _reading_patterns() -> list[Prefiltered]:
+    patterns = list(recipients.RECIPIENT_PATTERNS.values())
+    for rubric_id in ("core", "comprehensive"):
+        rubric = load_rubric(rubric_id)
+        for criterion in rubric.criteria:
+            if criterion.detect is None:
+                continue
+            patterns += [compiled(e.pattern) for e in criterion.detect.elements]
+            patterns += [compiled(lh.pattern) for lh in criterion.detect.loopholes]
+    from policy_audit.detect import reporting, sharing
+
+    for module in (reporting, sharing):
+        patterns += [v for v in vars(module).values() if isinstance(v, Prefiltered)]
+    return patterns
+
+
+def _sample_sentences() -> list[str]:
+    paths = [p for p in SAMPLES.rglob("*") if p.suffix in {".txt", ".md", ".html", ".docx",
+                                                           ".pdf"} and p.name != "README.md"]
+    texts = [read_document(path).text for path in paths]
+    for rubric_id in ("core", "comprehensive"):
+        for criterion in load_rubric(rubric_id).criteria:
+            texts += [e.text for e in criterion.examples]
+            texts += [m.text for m in criterion.near_misses]
+    return [line for text in texts for line in text.splitlines() if line.strip()]
+
+
+def test_no_sentence_a_pattern_matches_is_ever_skipped() -> None:
+    patterns = _reading_patterns()
+    sentences = _sample_sentences()
+    assert len(patterns) > 100 and len(sentences) > 300
+    matched = 0
+    for pattern in patterns:
+        for sentence in sentences:
+            if pattern._compiled.search(sentence) is not None:
+                matched += 1
+                assert pattern.may_match(sentence), (pattern.pattern, sentence)
+    assert matched > 500  # the check saw real matches, not only misses
+
+
+_TRICKY = st.sampled_from(["ſ", "ı", "İ", "\u212a", "Σ", "ς", " ", "\n", "-", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_generated_texts_agree_with_the_pattern(data: st.DataObject) -> None:
+    patterns = [p for p in _PATTERNS if p.required]
+    pattern = data.draw(st.sampled_from(patterns))
+    assert pattern.required is not None
+    # A required word, its case and letters mixed up, inside noise: the prefilter must
+    # let through every text the pattern matches.
+    word = data.draw(st.sampled_from(pattern.required))
+    cased = "".join(c.upper() if data.draw(st.booleans()) else c for c in word)
+    swaps = {"s": "ſ", "i": data.draw(st.sampled_from(["ı", "İ"])), "k": "\u212a"}
+    mixed = "".join(swaps.get(c, c) if data.draw(st.booleans()) else c for c in cased)
+    noise = st.text(alphabet=st.one_of(st.characters(codec="ascii"), _TRICKY), max_size=20)
+    text = data.draw(noise) + mixed + " " + data.draw(noise)
+    if pattern._compiled.search(text) is not None:
+        assert pattern.may_match(text)
+
+
+_PATTERNS = _reading_patterns()
+
+
+def test_the_state_trie_matches_exactly_the_state_names() -> None:
+    trie = re.compile(r"(?i)\b(?:" + trie_pattern(STATE_NAMES.values()) + r")\b")
+    plain = re.compile(r"(?i)\b(?:" + "|".join(
+        n.replace(" ", r"\s+") for n in STATE_NAMES.values()) + r")\b")
+    text = ("Shared with NEW  YORK and new\nmexico agencies, Kansas and Arkansas, "
+            "West Virginia, Virginia; not Kansasville nor Newyork.")
+    assert [m.group(0) for m in trie.finditer(text)] == [m.group(0) for m in plain.finditer(text)]
+    assert len(list(trie.finditer(text))) == 6
+
+
+def test_a_phrase_that_prefixes_another_keeps_both() -> None:
+    trie = re.compile(r"(?i)\b" + trie_pattern(["data", "database"]) + r"\b")
+    assert [m.group(0) for m in trie.finditer("the data and the Database")] == [
+        "data", "Database"]
+    with pytest.raises(ValueError):
+        trie_pattern([])
