@@ -8,7 +8,6 @@ holds it.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import tomllib
@@ -18,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RubricError
 from .models import ClauseReading, Evidence, LoopholeFound, SourceText
-from .prefilter import Prefiltered
+from .prefilter import Prefiltered, fold
 from .rubric import IDENT, compiled, rubric_root
 
 if TYPE_CHECKING:
@@ -56,33 +55,38 @@ def library() -> tuple[tuple[Loophole, Prefiltered], ...]:
 
 
 def find_loopholes(doc: Doc, source: SourceText) -> list[LoopholeFound]:
+    """Each loophole of the library, quoted in the first sentences (at most five) that use
+    its wording. A loophole is read sentence by sentence: a sentence is searched only when
+    it holds a word the loophole's wording needs (``policy_audit.prefilter``), and a
+    question ("Can other agencies see our data?") is not a rule."""
     from .segment import text_of  # spaCy is loaded only when a document is read
 
-    sentences = list(doc.sents)
-    starts = [s.start_char for s in sentences]
+    patterns = library()
     whole = text_of(doc)
-    found: list[LoopholeFound] = []
-    for loophole, pattern in library():
-        quotes: list[Evidence] = []
-        seen: set[int] = set()
-        for match in pattern.finditer(whole):
-            index = bisect.bisect_right(starts, match.start()) - 1
-            if index < 0 or index in seen:
+    quotes: dict[str, list[Evidence]] = {loophole.id: [] for loophole, _ in patterns}
+    for sentence in doc.sents:
+        raw = whole[sentence.start_char : sentence.end_char]
+        text = raw.strip()
+        if not text or text.endswith("?"):
+            continue
+        folded = fold(text)
+        for loophole, pattern in patterns:
+            found = quotes[loophole.id]
+            if len(found) >= _QUOTES or not pattern.may_match_folded(folded):
                 continue
-            seen.add(index)
-            sentence = sentences[index]
-            text = sentence.text.strip()
-            if text.endswith("?"):
-                continue  # a question ("Can other agencies see our data?") is not a rule
-            start = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
+            if pattern.search(text) is None:
+                continue
+            start = sentence.start_char + (len(raw) - len(raw.lstrip()))
             cue = f"loophole.{loophole.id}"
-            quotes.append(Evidence(
+            found.append(Evidence(
                 text=text, start=start, end=start + len(text), page=source.page_at(start),
                 rule=cue, reading=ClauseReading(detector="loopholes", cues=[cue], modality="none"),
             ))  # fmt: skip
-        if quotes:
-            found.append(LoopholeFound(
-                id=loophole.id, title=loophole.title, criterion=loophole.criterion,
-                why=loophole.why, source=loophole.source, evidence=quotes[:5],
-            ))  # fmt: skip
-    return found
+    return [
+        LoopholeFound(id=loophole.id, title=loophole.title, criterion=loophole.criterion,
+                      why=loophole.why, source=loophole.source, evidence=quotes[loophole.id])
+        for loophole, _ in patterns if quotes[loophole.id]
+    ]  # fmt: skip
+
+
+_QUOTES = 5  # sentences quoted for one loophole

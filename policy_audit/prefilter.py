@@ -17,7 +17,6 @@ of at least three characters is always run.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import itertools
 import re
@@ -85,10 +84,25 @@ def fold(text: str) -> str:
     return text.translate(_BEFORE_LOWER).lower().translate(_CANONICAL)
 
 
-@functools.lru_cache(maxsize=256)
+# The same clause is searched by dozens of patterns: each text is folded once. The cache is
+# bounded by the characters it holds (a long document's clauses exceed any count that
+# suits a short one), and emptied when full.
+_FOLDED: dict[str, str] = {}
+_FOLDED_LIMIT = 4_000_000
+_folded_chars = 0
+
+
 def _folded(text: str) -> str:
-    # The same clause is searched by dozens of patterns: fold it once.
-    return fold(text)
+    global _folded_chars
+    folded = _FOLDED.get(text)
+    if folded is None:
+        folded = fold(text)
+        if _folded_chars + len(text) > _FOLDED_LIMIT:
+            _FOLDED.clear()
+            _folded_chars = 0
+        _FOLDED[text] = folded
+        _folded_chars += len(text)
+    return folded
 
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
@@ -247,7 +261,12 @@ class Prefiltered:
     def may_match(self, text: str) -> bool:
         if self._required is None:
             return True
-        folded = _folded(text)
+        return self.may_match_folded(_folded(text))
+
+    def may_match_folded(self, folded: str) -> bool:
+        """``may_match`` for a text already folded (``fold``): one fold for many patterns."""
+        if self._required is None:
+            return True
         for word in self._required:  # noqa: SIM110  (a plain loop: no generator per call)
             if word in folded:
                 return True
