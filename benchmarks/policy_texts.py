@@ -7,6 +7,7 @@ bundled samples, so the figures say which they were measured on.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,27 +27,27 @@ def sample_paths() -> list[Path]:
     )
 
 
-def real_policy(words: int) -> tuple[str, str]:
+def real_policy(words: int, variant: int = 0) -> tuple[str, str]:
     """About ``words`` words of real policy text with its own line breaks, whole documents
-    joined by blank lines: (text, where it came from)."""
-    if CORPUS.is_dir():
-        texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
-        origin = f"corpus policies ({CORPUS.parent.name}/{CORPUS.name})"
-    else:
-        from policy_audit.ingest import read_document
-
-        texts = [read_document(p).text for p in sample_paths()]
-        origin = "bundled samples (no corpus beside the checkout)"
+    joined by blank lines: (text, where it came from). ``variant`` 0 takes the documents in
+    order; another number takes them in a shuffled order starting from a different
+    paragraph, so that many variants are different documents made of real sentences (as a
+    service sees them: different policies, one shared vocabulary)."""
+    texts, origin = _real_texts()
+    paragraphs = [p for text in texts for p in (*text.split("\n\n"), "")]
+    if variant:
+        rng = random.Random(variant)
+        order = texts[:]
+        rng.shuffle(order)
+        paragraphs = [p for text in order for p in (*text.split("\n\n"), "")]
+        cut = rng.randrange(len(paragraphs))
+        paragraphs = paragraphs[cut:] + paragraphs[:cut]
     parts: list[str] = []
     count = 0
     while count < words:
-        for text in texts:
-            for paragraph in text.split("\n\n"):
-                parts.append(paragraph)
-                count += len(paragraph.split())
-                if count >= words:
-                    break
-            parts.append("")
+        for paragraph in paragraphs:
+            parts.append(paragraph)
+            count += len(paragraph.split())
             if count >= words:
                 break
     text = "\n\n".join(parts).strip()
@@ -57,6 +58,16 @@ def real_policy(words: int) -> tuple[str, str]:
         last[-1] = " ".join(kept[: max(1, len(kept) - extra)])
         text = "\n\n".join(last)
     return text + "\n", origin
+
+
+def _real_texts() -> tuple[list[str], str]:
+    if CORPUS.is_dir():
+        texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+        return texts, f"corpus policies ({CORPUS.parent.name}/{CORPUS.name})"
+    from policy_audit.ingest import read_document
+
+    return ([read_document(p).text for p in sample_paths()],
+            "bundled samples (no corpus beside the checkout)")
 
 
 def one_line(text: str) -> str:
