@@ -21,6 +21,7 @@ from . import (
     problems,
     web,
 )
+from .head import HeadAsGet
 from .job_service import JobService
 from .jobs import build_jobs_router
 from .routes import build_router
@@ -30,8 +31,9 @@ from .settings import Settings
 
 class PolicyAuditAPI(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
-        return problems.ProblemBodyLimit(
-            super().build_middleware_stack(), html_errors=web.html_errors
+        return HeadAsGet(
+            problems.ProblemBodyLimit(super().build_middleware_stack(),
+                                      html_errors=web.html_errors)
         )
 
 
