@@ -158,6 +158,7 @@ def test_the_web_form_answers_a_readable_page(limited):
     assert page.status_code == 429
     assert page.headers["content-type"].startswith("text/html")
     assert page.headers["retry-after"] == "1"
+    assert "<h1>Too many requests: please wait</h1>" in page.text
     assert "Too many requests from your address" in page.text
     assert "Try again in 1 second" in page.text
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
