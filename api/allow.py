@@ -33,6 +33,9 @@ def allowed_methods(app: FastAPI, request: Request) -> list[str]:
             elif match is Match.FULL:
                 allowed.append(method)
                 break
+    if "GET" in allowed and "HEAD" not in allowed:
+        # api.head answers HEAD wherever GET is answered.
+        allowed.insert(allowed.index("GET") + 1, "HEAD")
     return allowed or (_STATIC if mounted else [])
 
 

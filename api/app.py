@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
@@ -19,8 +19,10 @@ from . import (
     docs,
     openapi_contract,
     problems,
+    ratelimit,
     web,
 )
+from .head import HeadAsGet
 from .job_service import JobService
 from .jobs import build_jobs_router
 from .routes import build_router
@@ -30,8 +32,9 @@ from .settings import Settings
 
 class PolicyAuditAPI(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
-        return problems.ProblemBodyLimit(
-            super().build_middleware_stack(), html_errors=web.html_errors
+        return HeadAsGet(
+            problems.ProblemBodyLimit(super().build_middleware_stack(),
+                                      html_errors=web.html_errors)
         )
 
 
@@ -61,8 +64,11 @@ def create_app(settings: Settings | None = None, pool: AuditPool | None = None) 
         lifespan=lifespan,
         docs_url=None,  # served by api.docs from local files instead of a CDN
         redoc_url=None,
+        # Every route's requests count against the client's rate limit (api.ratelimit).
+        dependencies=[Depends(ratelimit.check)],
     )
     app.state.settings = settings
+    app.state.rate_limiter = ratelimit.RateLimiter(settings)
     app.state.service = service
     app.state.jobs = jobs
     problems.install(app, html_errors=web.html_errors)

@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from policy_audit import DEFAULT_RUBRIC, Comparison, Scorecard, available_jurisdictions
 
 from . import job_contract
+from .ratelimit import RateLimiter
 from .settings import Settings
 
 REF = "#/components/schemas/{model}"
@@ -35,6 +36,9 @@ _WHY = {
     422: "The request or the document cannot be scored: invalid fields (`invalid-request`, "
     "with `errors`), no file, an unknown rubric or state, an empty, damaged, encrypted or "
     "scanned document, or an audit over its time or memory limit. `code` says which.",
+    429: "Too many requests from this client (`rate-limited`): scoring requests and other "
+    "requests each have a per-client rate limit. `Retry-After` says how many seconds to "
+    "wait.",
     500: "An error on our side (`internal-error`); it was logged, and the answer says "
     "nothing about internals.",
     503: "The database is not reachable (`unavailable`); try again shortly.",
@@ -468,9 +472,12 @@ def build(app: FastAPI, settings: Settings, rubric_ids: list[str]) -> dict[str, 
     paths: dict[str, Any] = schema["paths"]
     errors = {**_ERRORS, **job_contract.ERRORS}
     successes = {**_SUCCESSES, **job_contract.SUCCESSES}
+    limiter = RateLimiter(settings)
     for (method, path), codes in errors.items():
         operation = paths[path][method]
         responses = dict(successes[(method, path)])
+        if limiter.bucket_for(method, path) is not None:  # only when a limit is on
+            codes = tuple(sorted((*codes, 429)))
         for code in codes:
             response: dict[str, Any] = {
                 "description": _WHY[code],
@@ -479,6 +486,14 @@ def build(app: FastAPI, settings: Settings, rubric_ids: list[str]) -> dict[str, 
             if code == 401:
                 response["headers"] = {
                     "WWW-Authenticate": {"required": True, "schema": {"type": "string"}}
+                }
+            if code == 429:
+                response["headers"] = {
+                    "Retry-After": {
+                        "description": "Seconds to wait before trying again.",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
                 }
             responses[str(code)] = response
         operation["responses"] = responses

@@ -80,6 +80,7 @@ _DEFAULT_CODES = {
     413: "too-large",
     415: "unsupported-media-type",
     422: "invalid-request",
+    429: "rate-limited",
     500: "internal-error",
     501: "not-implemented",
     503: "unavailable",
@@ -138,6 +139,8 @@ _HTTP_DETAILS = {
 
 
 Handler = Callable[[Request, Exception], Awaitable[ProblemResponse]]
+# Headers that describe the problem's body, not the answer.
+_BODY_HEADERS = {"content-type", "content-length"}
 
 
 def _or_page(handler: Handler) -> Callable[[Request, Exception], Awaitable[Response]]:
@@ -149,6 +152,10 @@ def _or_page(handler: Handler) -> Callable[[Request, Exception], Awaitable[Respo
         if html_errors is not None:
             page = html_errors(request, response.status_code, response.problem["detail"])
             if page is not None:
+                # The page keeps what the headers say (Allow, Retry-After, WWW-Authenticate).
+                for name, value in response.headers.items():
+                    if name not in _BODY_HEADERS and name not in page.headers:
+                        page.headers[name] = value
                 return page
         return response
 

@@ -35,6 +35,10 @@ def serve(host: str, port: int, workers: int, database: str | None) -> None:
         host=host,
         port=port,
         workers=max(1, workers),
+        # The client address (rate limits, api.ratelimit) and scheme come from
+        # X-Forwarded-For / -Proto only when the peer is one of these proxies; None keeps
+        # uvicorn's default ($FORWARDED_ALLOW_IPS, else loopback).
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
         server_header=False,
     )

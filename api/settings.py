@@ -16,6 +16,12 @@
 | POLICY_AUDIT_MAX_JOB_MB               | 200  (whole job request, and a zip's contents) |
 | POLICY_AUDIT_JOB_STALLED_SECONDS      | 30   (PostgreSQL: a silent worker's documents requeued) |
 | POLICY_AUDIT_TRUSTED_ORIGINS          | (none) origins the web forms accept besides their own |
+| POLICY_AUDIT_RATE_LIMIT               | on   (off: no rate limits at all) |
+| POLICY_AUDIT_RATE_LIMIT_PER_MINUTE    | 30   (scoring requests per client per minute) |
+| POLICY_AUDIT_RATE_LIMIT_BURST         | 10   (scoring requests per client at once) |
+| POLICY_AUDIT_READ_LIMIT_PER_MINUTE    | 600  (other requests per client per minute; 0: none) |
+| POLICY_AUDIT_READ_LIMIT_BURST         | 120  (other requests per client at once) |
+| POLICY_AUDIT_TRUSTED_PROXIES          | 127.0.0.1,::1 (proxies whose X-Forwarded-For counts) |
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from policy_audit import (
 MB = 1024 * 1024
 # Multipart framing and the small form fields that travel with one file.
 BODY_OVERHEAD = 64 * 1024
+_SWITCH = {"on": True, "true": True, "1": True, "yes": True,
+           "off": False, "false": False, "0": False, "no": False}
 
 
 class Settings(BaseModel):
@@ -61,6 +69,15 @@ class Settings(BaseModel):
     # Origins (https://audit.example.org) the web forms accept posts from besides the one
     # the request was addressed to: for a proxy that rewrites Host (api.security).
     trusted_origins: tuple[str, ...] = ()
+    # Per-client rate limits (api.ratelimit): scoring requests, and every other request.
+    rate_limit: bool = True
+    rate_limit_per_minute: float = Field(default=30.0, gt=0)
+    rate_limit_burst: int = Field(default=10, gt=0)
+    read_limit_per_minute: float = Field(default=600.0, ge=0)  # 0: reads are not limited
+    read_limit_burst: int = Field(default=120, gt=0)
+    # The proxies whose X-Forwarded-For uvicorn believes (``serve`` passes it as
+    # forwarded_allow_ips); None: uvicorn's default ($FORWARDED_ALLOW_IPS, else loopback).
+    trusted_proxies: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -87,14 +104,30 @@ class Settings(BaseModel):
             "POLICY_AUDIT_DEADLINE_SECONDS": "deadline_seconds",
             "POLICY_AUDIT_WORKER_MEMORY_MB": "worker_memory_mb",
             "POLICY_AUDIT_JOB_STALLED_SECONDS": "job_stalled_seconds",
+            "POLICY_AUDIT_RATE_LIMIT_PER_MINUTE": "rate_limit_per_minute",
+            "POLICY_AUDIT_RATE_LIMIT_BURST": "rate_limit_burst",
+            "POLICY_AUDIT_READ_LIMIT_PER_MINUTE": "read_limit_per_minute",
+            "POLICY_AUDIT_READ_LIMIT_BURST": "read_limit_burst",
         }
-        seconds = {"max_seconds", "deadline_seconds", "job_stalled_seconds"}
+        seconds = {"max_seconds", "deadline_seconds", "job_stalled_seconds",
+                   "rate_limit_per_minute", "read_limit_per_minute"}
         for var, field in plain.items():
             if env.get(var):
                 values[field] = float(env[var]) if field in seconds else int(env[var])
         origins = env.get("POLICY_AUDIT_TRUSTED_ORIGINS", "")
         if origins.strip():
             values["trusted_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
+        switch = env.get("POLICY_AUDIT_RATE_LIMIT", "").strip().lower()
+        if switch:
+            if switch not in _SWITCH:
+                raise ValueError(
+                    f"POLICY_AUDIT_RATE_LIMIT={env['POLICY_AUDIT_RATE_LIMIT']!r}: "
+                    "use on or off"
+                )
+            values["rate_limit"] = _SWITCH[switch]
+        proxies = env.get("POLICY_AUDIT_TRUSTED_PROXIES", "").strip()
+        if proxies:
+            values["trusted_proxies"] = proxies
         return cls(**values)
 
     @property

@@ -89,8 +89,12 @@ class Server:
         command = [sys.executable, "-m", "policy_audit", "serve", "--port", str(self.port),
                    "--database", self.database]
         # Own process group, so that a SIGKILL reaches the audit workers too.
+        # Rate limits off: every wrk connection comes from 127.0.0.1, one client to the
+        # limiter, and the point is the service's own throughput.
+        env = {**os.environ, "POLICY_AUDIT_RATE_LIMIT": "off"}
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
+                                        stderr=subprocess.DEVNULL, start_new_session=True,
+                                        env=env)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:

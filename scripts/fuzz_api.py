@@ -47,7 +47,10 @@ def running_server(database: str, log: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     # One audit worker: the machine this runs on is small, and the fuzzer sends one
     # request at a time.
-    env = {**os.environ, "POLICY_AUDIT_WORKERS": os.environ.get("POLICY_AUDIT_WORKERS", "1")}
+    # Rate limits off: the fuzzer is one client sending thousands of requests, and a 429
+    # would hide what the service answers.
+    env = {**os.environ, "POLICY_AUDIT_WORKERS": os.environ.get("POLICY_AUDIT_WORKERS", "1"),
+           "POLICY_AUDIT_RATE_LIMIT": "off"}
     command = [sys.executable, "-m", "policy_audit", "serve", "--port", str(port),
                "--database", database]
     with log.open("wb") as output:

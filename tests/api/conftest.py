@@ -74,7 +74,8 @@ def make_client(
     apps: list[Any] = []
 
     def make(pool: AuditPool | None = None, **overrides: Any) -> TestClient:
-        settings = Settings(database_url=database_url, **overrides)
+        # Rate limits off unless a test turns them on: tests send bursts from one client.
+        settings = Settings(database_url=database_url, **{"rate_limit": False, **overrides})
         app = create_app(settings, pool=pool or audit_pool)
         apps.append(app)
         return TestClient(app, raise_server_exceptions=False)

@@ -37,9 +37,10 @@ def assert_documented(client, response, method: str, path: str) -> None:
 def test_method_not_allowed_lists_every_method_of_the_path(client):
     response = client.put("/api/v1/audits/abc")
     assert is_problem(response, 405)
-    assert [m.strip() for m in response.headers["allow"].split(",")] == ["GET", "DELETE"]
+    assert [m.strip() for m in response.headers["allow"].split(",")] == [
+        "GET", "HEAD", "DELETE"]
     assert client.get("/api/v1/audits").headers["allow"] == "POST"
-    assert client.request("OPTIONS", "/healthz").headers["allow"] == "GET"
+    assert client.request("OPTIONS", "/healthz").headers["allow"] == "GET, HEAD"
 
 
 def test_static_files_are_read_only(client):
