@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from ..errors import UnsupportedFormatError
 
@@ -11,6 +12,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+# Control characters other than line breaks, tabs and form feeds: binary data shows many.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -27,7 +32,7 @@ def decode_text(data: bytes, name: str) -> str:
         # Windows exports of policies are usually cp1252 (curly quotes, section signs).
         text = data.decode("cp1252", errors="replace")
     sample = text[:20000]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    controls = len(_CONTROL_CHARACTER.findall(sample))
     replaced = sample.count("\ufffd")
     if sample and (controls + replaced) / len(sample) > 0.02:
         raise UnsupportedFormatError(
