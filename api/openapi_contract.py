@@ -26,8 +26,9 @@ PROBLEM = "application/problem+json"
 _WHY = {
     400: "The body is not valid JSON (`malformed-json`).",
     401: "No delete token was sent (`unauthorized`); see `WWW-Authenticate`.",
-    403: "The delete token does not match this audit (`forbidden`).",
-    404: "No such audit, comparison, job or rubric (`not-found`); deleted ones are gone.",
+    403: "The delete token does not match this audit, comparison or job (`forbidden`).",
+    404: "No such audit, comparison, job or rubric (`not-found`); deleted ones are gone, "
+    "and so is a job finished longer ago than `POLICY_AUDIT_JOB_RETENTION_DAYS`.",
     413: "The document, the body or the batch is larger than the service accepts "
     "(`too-large`, `too-many-documents`).",
     415: "The body is neither JSON nor multipart (`unsupported-media-type`), or the "
