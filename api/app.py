@@ -23,6 +23,7 @@ from . import (
     web,
 )
 from .head import HeadAsGet
+from .job_expiry import ExpirySweeper
 from .job_service import JobService
 from .jobs import build_jobs_router
 from .routes import build_router
@@ -48,11 +49,17 @@ def create_app(settings: Settings | None = None, pool: AuditPool | None = None) 
     service = AuditService(settings, pool=pool)
     service.migrate()
     jobs = JobService(service)  # its queue connects at the first job
+    # Every web process purges expired jobs, so they go even when no worker runs.
+    sweeper = ExpirySweeper(jobs.purge_expired) if jobs.keep is not None else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         service.pool.start()  # spawns the workers; they warm up while the server starts
+        if sweeper is not None:
+            sweeper.start()
         yield
+        if sweeper is not None:
+            sweeper.stop()
         jobs.close()
         service.dispose()
 
@@ -71,6 +78,7 @@ def create_app(settings: Settings | None = None, pool: AuditPool | None = None) 
     app.state.rate_limiter = ratelimit.RateLimiter(settings)
     app.state.service = service
     app.state.jobs = jobs
+    app.state.expiry = sweeper
     problems.install(app, html_errors=web.html_errors)
     allow.install(app)
     database_errors.install(app)

@@ -21,6 +21,7 @@ from . import web
 from .comparisons import audit_ids_of, read_versions
 from .problems import Problem
 from .responses import scoring
+from .security import check_same_origin
 from .settings import Settings
 
 UPLOAD_SLOTS = 3  # file inputs on the form; more versions: saved audits, or the API
@@ -45,7 +46,9 @@ def peers_of(card: Scorecard) -> Markup | None:
 def _form_page(request: Request, *, status: int = 200, error: str | None = None,
                audits: str = "") -> HTMLResponse:
     service = request.app.state.service
+    notice = "The comparison was deleted." if request.query_params.get("deleted") else None
     return web.page("compare.html.j2", status=status, error=error, audits=audits,
+                    notice=notice,
                     slots=range(1, UPLOAD_SLOTS + 1), max_versions=store.MAX_VERSIONS,
                     rubrics=sorted(service.rubrics.values(), key=lambda r: r.id))
 
@@ -81,7 +84,13 @@ def build_router(settings: Settings) -> APIRouter:
             return _form_page(request, status=problem.status, error=problem.detail)
         except PolicyAuditError as error:
             return _form_page(request, status=error.http_status, error=str(error))
-        return RedirectResponse(f"/comparisons/{result.row.id}", status_code=303)
+        response = RedirectResponse(f"/comparisons/{result.row.id}", status_code=303)
+        if result.delete_token:
+            # As for an audit: only this browser can delete what it created, the token in
+            # a cookie scoped to the comparison's path, never in a URL.
+            web.set_delete_cookie(response, request, result.delete_token,
+                                  f"/comparisons/{result.row.id}")
+        return response
 
     @router.get("/comparisons/{comparison_id}", response_class=HTMLResponse)
     def comparison_page(comparison_id: str, request: Request) -> HTMLResponse:
@@ -90,6 +99,23 @@ def build_router(settings: Settings) -> APIRouter:
         return web.page(
             "comparison.html.j2", cmp=comparison, row=row,
             body=comparison_html_body(comparison, links=True),
-            permalink=str(request.url_for("comparison_page", comparison_id=comparison_id)))
+            permalink=str(request.url_for("comparison_page", comparison_id=comparison_id)),
+            can_delete=row.delete_token_hash is not None
+            and web.owns(request, row.delete_token_hash))
+
+    @router.post("/comparisons/{comparison_id}/delete")
+    def delete(comparison_id: str, request: Request) -> Response:
+        check_same_origin(request, settings.trusted_origins)
+        token = web.delete_token(request)
+        if not token:
+            return web.error_page(
+                403,
+                "Only the browser that created this comparison can delete it from this page. "
+                "API users: DELETE /api/v1/comparisons/{id} with the delete token.",
+            )
+        store.delete(request.app.state.service, comparison_id, f"Bearer {token}")
+        response = RedirectResponse("/compare?deleted=1", status_code=303)
+        response.delete_cookie(web.DELETE_COOKIE, path=f"/comparisons/{comparison_id}")
+        return response
 
     return router

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, String, UniqueConstraint
+from sqlalchemy import delete as sa_delete
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,7 +25,7 @@ from policy_audit import Scorecard, compare_to_model, compare_versions
 
 from .db import Audit, Base, utcnow
 from .problems import Problem
-from .service import AuditService
+from .service import AuditService, check_delete_token, hash_token
 
 MAX_VERSIONS = 10  # a draft, a counter-draft, a revision and amendments fit easily
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -39,6 +40,9 @@ class SavedComparison(Base):
     audit_ids: Mapped[list[str]] = mapped_column(JSONType)
     comparison: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # sha256 of the delete token given once at creation; NULL for comparisons saved before
+    # tokens existed (migration 0005), which no token deletes.
+    delete_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ VersionIn = AuditRef | Upload
 class SavedResult:
     row: SavedComparison
     created: bool
+    delete_token: str | None = None  # only when created
 
 
 def check_count(count: int) -> None:
@@ -92,8 +97,14 @@ def _saved_audit(service: AuditService, audit_id: str) -> Audit:
 def create(service: AuditService, versions: list[VersionIn], *, rubric: str | None,
            jurisdiction: str | None, baseline: bool = False) -> SavedResult:
     """Score the uploads (as audits), check that every version was scored the same way,
-    compare them, store the comparison. Synchronous: call it in a thread."""
+    compare them, store the comparison. Synchronous: call it in a thread.
+
+    A new comparison gets a delete token (returned once, in the result); the audits its
+    uploads create carry the same token's hash, so that token deletes them too, as a
+    job's token deletes the audits of the job."""
     check_count(len(versions))
+    token = secrets.token_urlsafe(32)
+    token_hash = hash_token(token)
     saved = {v.audit_id: _saved_audit(service, v.audit_id)
              for v in versions if isinstance(v, AuditRef)}
     if saved and rubric is None and jurisdiction is None:
@@ -118,7 +129,8 @@ def create(service: AuditService, versions: list[VersionIn], *, rubric: str | No
         else:
             audits.append(service.create(version.data, name=version.name, rubric=loaded.id,
                                          jurisdiction=state or None,
-                                         default_name=version.default_name).audit)
+                                         default_name=version.default_name,
+                                         delete_token_hash=token_hash).audit)
     ids = [audit.id for audit in audits]
     key = identity(ids, baseline)
     existing = find(service, key)
@@ -129,7 +141,8 @@ def create(service: AuditService, versions: list[VersionIn], *, rubric: str | No
     comparison = compare_versions(inputs, baseline=baseline) if len(inputs) > 1 else \
         compare_to_model(inputs[0], loaded)
     row = SavedComparison(id=secrets.token_urlsafe(16), identity=key, audit_ids=ids,
-                          comparison=comparison.model_dump(mode="json"))
+                          comparison=comparison.model_dump(mode="json"),
+                          delete_token_hash=token_hash)
     with service.sessions() as session:
         session.add(row)
         try:
@@ -140,7 +153,7 @@ def create(service: AuditService, versions: list[VersionIn], *, rubric: str | No
             if existing is None:
                 raise
             return SavedResult(existing, created=False)
-    return SavedResult(row, created=True)
+    return SavedResult(row, created=True, delete_token=token)
 
 
 def find(service: AuditService, key: str) -> SavedComparison | None:
@@ -157,3 +170,21 @@ def get(service: AuditService, comparison_id: str) -> SavedComparison:
     if row is None:
         raise Problem(404, f"No comparison with id {comparison_id!r}.", code="not-found")
     return row
+
+
+def delete(service: AuditService, comparison_id: str, authorization: str | None) -> None:
+    """Delete a saved comparison with its delete token (401 without one, 403 with another).
+    The audits of its versions stay: they are audits in their own right (those its uploads
+    created are deleted with the same token, ``DELETE /api/v1/audits/{id}``)."""
+    row = get(service, comparison_id)
+    try:
+        check_delete_token(authorization, row.delete_token_hash or "", "a comparison")
+    except Problem as problem:
+        if problem.status == 403 and row.delete_token_hash is None:
+            raise Problem(403, "This comparison was saved before comparisons had delete "
+                          "tokens, so no token deletes it; ask the service's operator.",
+                          code="forbidden") from None
+        raise
+    with service.sessions() as session:
+        session.execute(sa_delete(SavedComparison).where(SavedComparison.id == row.id))
+        session.commit()

@@ -16,7 +16,14 @@ from policy_audit import Comparison, render_comparison
 from . import comparison_store as store
 from . import uploads as incoming
 from .db import as_utc
-from .responses import HTML_CSP, PREFIX, markdown_response, scoring, service_of
+from .responses import (
+    HTML_CSP,
+    PREFIX,
+    authorization_of,
+    markdown_response,
+    scoring,
+    service_of,
+)
 from .schemas import inline
 from .settings import Settings
 
@@ -56,11 +63,14 @@ def links(comparison_id: str) -> dict[str, str]:
             "report_html": f"{base}/report.html", "page": f"/comparisons/{comparison_id}"}
 
 
-def comparison_json(row: store.SavedComparison) -> dict[str, Any]:
+def comparison_json(row: store.SavedComparison, delete_token: str | None = None,
+                    ) -> dict[str, Any]:
     body = dict(row.comparison)
     body.update(id=row.id, audit_ids=list(row.audit_ids),
                 created_at=as_utc(row.created_at).isoformat() if row.created_at else None,
                 links=links(row.id))
+    if delete_token is not None:
+        body["delete_token"] = delete_token
     return body
 
 
@@ -159,8 +169,10 @@ def build_router(settings: Settings) -> APIRouter:
             "/api/v1/audits`). Two or more: criterion deltas, new and resolved conflicts, "
             "loopholes and legal findings, and a section-aligned redline per step. One: the "
             "draft against the rubric's model language. 201 with the comparison, `id`, "
-            "`audit_ids` and `links` (`page` is its permanent page); 200 with the saved "
-            f"comparison of the same versions. At most {store.MAX_VERSIONS} versions."),
+            "`audit_ids`, `links` (`page` is its permanent page) and a one-time "
+            "`delete_token` (it deletes the comparison and the audits its uploads created); "
+            "200 with the saved comparison of the same versions, without a token (it is "
+            f"never issued again). At most {store.MAX_VERSIONS} versions."),
     )
     async def create_comparison(request: Request) -> Response:
         service = service_of(request)
@@ -168,13 +180,27 @@ def build_router(settings: Settings) -> APIRouter:
         result = await scoring(request, store.create, service, asked.versions,
                                rubric=asked.rubric, jurisdiction=asked.jurisdiction,
                                baseline=asked.baseline)
-        return JSONResponse(comparison_json(result.row),
+        return JSONResponse(comparison_json(result.row, result.delete_token),
                             status_code=201 if result.created else 200,
                             headers={"Location": links(result.row.id)["self"]})
 
     @router.get(f"{PREFIX}/comparisons/{{comparison_id}}", summary="A saved comparison")
     def get_comparison(comparison_id: str, request: Request) -> JSONResponse:
         return JSONResponse(comparison_json(store.get(service_of(request), comparison_id)))
+
+    @router.delete(
+        f"{PREFIX}/comparisons/{{comparison_id}}",
+        status_code=204,
+        summary="Delete a saved comparison (needs its delete token as a Bearer token)",
+        description=(
+            "Send the comparison's delete token as `Authorization: Bearer <delete_token>` "
+            "or `X-Delete-Token: <delete_token>`. 401 without one, 403 with another. The "
+            "audits of its versions stay; those its uploads created are deleted with the "
+            "same token (`DELETE /api/v1/audits/{id}`)."),
+    )
+    def delete_comparison(comparison_id: str, request: Request) -> Response:
+        store.delete(service_of(request), comparison_id, authorization_of(request))
+        return Response(status_code=204)
 
     @router.get(f"{PREFIX}/comparisons/{{comparison_id}}/report.md",
                 summary="A saved comparison as Markdown")

@@ -11,9 +11,14 @@ database the service uses:
 - **SQLite: huey** (``SqliteHuey``, its tables in the same database file). SQLite is one
   machine's file, so exactly one worker runs against it (a lock file enforces this) and
   it scores the documents of one job at a time, as many at once as it has audit
-  processes. huey deletes a message when it is delivered, so the worker, when it starts
-  and before it takes anything, puts back every job that has unfinished documents and no
-  message waiting: a worker killed mid-job resumes that job when it is started again.
+  processes. huey deletes a message when it is delivered, so the worker puts back every
+  job that has unfinished documents, no message waiting or scheduled, and is not being
+  scored by this worker: when it starts, before it takes anything, and then every
+  ``POLICY_AUDIT_JOB_STALLED_SECONDS``. At start this resumes a job whose worker was
+  killed; while it runs, a job whose message was spent without finishing it (its task
+  failed on every attempt, the database away). There is no live worker that could take
+  over from a dead one on SQLite: the lock lets only one run, so a killed worker means no
+  worker until one is started again (run it under a supervisor that restarts it).
 
 In both cases the rows in ``batch_jobs`` / ``batch_documents`` are the record and the
 message only says which document (or job) to look at: handling one twice is harmless.
@@ -88,7 +93,7 @@ def make_queue(database_url: str, stalled_seconds: float = 30.0) -> PostgresQueu
         return PostgresQueue(
             database_url, stalled_seconds=stalled_seconds, heartbeat_seconds=stalled_seconds / 3
         )
-    return SqliteQueue(database_url)
+    return SqliteQueue(database_url, sweep_seconds=stalled_seconds)
 
 
 # PostgreSQL: procrastinate ---------------------------------------------------------
@@ -246,10 +251,13 @@ def sqlite_path(database_url: str) -> Path:
 class SqliteQueue:
     backend = "sqlite"
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, *, sweep_seconds: float = 30.0) -> None:
         from huey import SqliteHuey
 
         self.path = sqlite_path(database_url)
+        self.sweep_seconds = sweep_seconds
+        self._running: set[str] = set()  # jobs this worker is scoring now
+        self._running_lock = threading.Lock()
         # results=False: outcomes are in batch_documents, not in huey's result store.
         self.huey = SqliteHuey(
             name=QUEUE, filename=str(self.path), results=False, timeout=30, fsync=False
@@ -262,7 +270,13 @@ class SqliteQueue:
     def _run_job(self, job_id: str) -> None:
         if self._job_runner is None:  # only a worker runs tasks
             raise RuntimeError("this process does not run jobs")
-        self._job_runner(job_id)
+        with self._running_lock:
+            self._running.add(job_id)
+        try:
+            self._job_runner(job_id)
+        finally:
+            with self._running_lock:
+                self._running.discard(job_id)
 
     def enqueue(self, job_id: str, document_ids: Sequence[int]) -> None:
         self.huey.enqueue(self.run_job.s(job_id))
@@ -271,12 +285,29 @@ class SqliteQueue:
         self.huey.storage.close()
 
     def pending_jobs(self) -> set[str]:
-        """Job ids with a message waiting on the queue."""
+        """Job ids with a message waiting on the queue, or scheduled (a retry)."""
         return {
             task.args[0]
-            for task in self.huey.pending()
+            for task in [*self.huey.pending(), *self.huey.scheduled()]
             if task.name == RUN_JOB and task.args
         }
+
+    def requeue_orphans(self, unfinished_jobs: Callable[[], list[str]]) -> int:
+        """Queue again every unfinished job that nothing will take: no message waiting or
+        scheduled, and not being scored by this worker; how many. A job caught between
+        huey handing out its message and the task starting is queued twice, which is
+        harmless: the second run finds its documents finished."""
+        with self._running_lock:
+            busy = set(self._running)
+        waiting = self.pending_jobs() | busy
+        count = 0
+        for job_id in unfinished_jobs():
+            if job_id not in waiting:
+                log.warning("job %s had unfinished documents and no message: queued again",
+                            job_id)
+                self.enqueue(job_id, ())
+                count += 1
+        return count
 
     @property
     def lock_path(self) -> Path:
@@ -328,17 +359,27 @@ class SqliteQueue:
         unfinished_jobs: Callable[[], list[str]],
     ) -> None:
         """Take jobs until SIGINT/SIGTERM. Call it holding ``worker_lock()``: the jobs
-        found unfinished here can only be those a stopped worker left."""
+        found unfinished at start can only be those a stopped worker left."""
         self._job_runner = run_job
-        waiting = self.pending_jobs()
-        for job_id in unfinished_jobs():
-            if job_id not in waiting:
-                log.warning("job %s was left unfinished by a stopped worker: resumed", job_id)
-                self.enqueue(job_id, ())
+        self.requeue_orphans(unfinished_jobs)
+        stop = threading.Event()
+
+        def sweep() -> None:
+            while not stop.wait(self.sweep_seconds):
+                try:
+                    self.requeue_orphans(unfinished_jobs)
+                except Exception:  # the database away: look again at the next sweep
+                    log.exception("could not look for jobs left without a message")
+
+        sweeper = threading.Thread(target=sweep, name="job-sweep", daemon=True)
+        sweeper.start()
         consumer = self.huey.create_consumer(
             workers=1, worker_type="thread", periodic=False, max_delay=1.0
         )
-        consumer.run()
+        try:
+            consumer.run()
+        finally:
+            stop.set()
 
 
 def describe(queue: Any) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -22,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from policy_audit import PolicyAuditError
 
+from . import job_expiry
 from .db import as_utc, utcnow
 from .job_queue import PostgresQueue, SqliteQueue, make_queue
 from .job_store import DONE, FAILED, QUEUED, RUNNING, UNFINISHED, BatchDocument, BatchJob
@@ -83,6 +85,9 @@ class JobService:
         self._queue = queue
         self._lock = threading.Lock()  # the first jobs may arrive on several threads
         self._specs: dict[str, JobSpec] = {}
+        # What "now" is for expiry; tests put the clock forward instead of waiting.
+        self.clock: Callable[[], datetime] = utcnow
+        self.keep = job_expiry.retention(self.settings.job_retention_days)
 
     @property
     def queue(self) -> PostgresQueue | SqliteQueue:
@@ -170,11 +175,20 @@ class JobService:
 
     # reporting ---------------------------------------------------------------------
 
+    def _not_found(self, job_id: str) -> Problem:
+        kept = ""
+        if self.keep is not None:
+            kept = (f" Finished jobs are kept {self.settings.job_retention_days:g} days "
+                    "(POLICY_AUDIT_JOB_RETENTION_DAYS); the audits they made stay.")
+        return Problem(404, f"No job with id {job_id!r}.{kept}", code="not-found")
+
     def get(self, job_id: str) -> tuple[BatchJob, list[BatchDocument]]:
+        """The job and its documents (without their bytes). An expired job is a 404 even
+        before the sweep purges it."""
         with self.sessions() as session:
             job = session.get(BatchJob, job_id) if len(job_id) <= 64 else None
             if job is None:
-                raise Problem(404, f"No job with id {job_id!r}.", code="not-found")
+                raise self._not_found(job_id)
             columns = [c for c in BatchDocument.__table__.c if c.name != "data"]
             rows = session.execute(
                 select(*columns)
@@ -182,19 +196,23 @@ class JobService:
                 .order_by(BatchDocument.position)
             ).all()
         documents = [BatchDocument(**row._asdict()) for row in rows]
+        if job_expiry.is_expired(documents, self.clock(), self.keep):
+            raise self._not_found(job_id)
         return job, documents
 
     def delete(self, job_id: str, authorization: str | None) -> None:
         """Forget a job: documents not yet scored never will be, and the uploads are gone.
         The audits it already created stay (the same token deletes them). Needs the
         job's delete token, as deleting an audit does."""
-        with self.sessions() as session:
-            job = session.get(BatchJob, job_id) if len(job_id) <= 64 else None
-        if job is None:
-            raise Problem(404, f"No job with id {job_id!r}.", code="not-found")
+        job, _ = self.get(job_id)
         check_delete_token(authorization, job.delete_token_hash, "a job")
         # Queue messages for these documents then find nothing to do.
         self._forget(job_id)
+
+    def purge_expired(self) -> int:
+        """Delete the rows of jobs finished longer ago than the retention; how many."""
+        with self.sessions() as session:
+            return job_expiry.purge(session, self.clock(), self.keep)
 
     def live_workers(self) -> int | None:
         """How many workers are running against this database (None: cannot tell)."""

@@ -14,6 +14,7 @@ from contextlib import nullcontext
 from policy_audit import AuditPool
 
 from .db import migrate
+from .job_expiry import ExpirySweeper
 from .job_queue import PostgresQueue, SqliteQueue, describe, make_queue
 from .job_service import JobService
 from .server import DATABASE_ENV
@@ -42,6 +43,7 @@ def run_worker(
     migrate(audits.engine)  # the same schema the service would create
     jobs = JobService(audits, queue)
     size = audits.pool.size
+    sweeper = ExpirySweeper(jobs.purge_expired) if jobs.keep is not None else None
     try:
         # On SQLite, refuse at once (before starting audit processes) if a worker runs.
         exclusive = queue.worker_lock() if isinstance(queue, SqliteQueue) else nullcontext()
@@ -49,11 +51,15 @@ def run_worker(
             logging.basicConfig(level=logging.INFO, format="policy-audit worker: %(message)s")
             log.info("queue: %s; scoring %d documents at once", describe(queue), size)
             audits.pool.start()
+            if sweeper is not None:
+                sweeper.start()
             if isinstance(queue, PostgresQueue):
                 queue.run_worker(jobs.process_document, concurrency=size)
             else:
                 queue.run_worker(lambda job_id: jobs.run_job(job_id, size), jobs.unfinished_jobs)
     finally:
+        if sweeper is not None:
+            sweeper.stop()
         queue.close()
         audits.dispose()
         if pool is not None:

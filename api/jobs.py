@@ -22,6 +22,7 @@ from .job_archive import read_archive
 from .job_service import JOBS_PREFIX, JobItem, JobService, finished_at, job_status
 from .job_store import DONE, FAILED, QUEUED, RUNNING, BatchDocument, BatchJob
 from .problems import Problem
+from .responses import authorization_of
 from .routes import (
     BatchIn,
     _check_query,
@@ -288,12 +289,8 @@ def build_jobs_router(settings: Settings) -> APIRouter:
         ),
     )
     def delete_job(job_id: str, request: Request) -> Response:
-        authorization = request.headers.get("authorization")
-        token = request.headers.get("x-delete-token", "").strip()
-        if not authorization and token:
-            authorization = f"Bearer {token}"  # X-Delete-Token: <token> works the same way
         with database_problems():
-            jobs_of(request).delete(job_id, authorization)
+            jobs_of(request).delete(job_id, authorization_of(request))
         return Response(status_code=204)
 
     return router

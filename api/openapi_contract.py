@@ -27,8 +27,9 @@ PROBLEM = "application/problem+json"
 _WHY = {
     400: "The body is not valid JSON (`malformed-json`).",
     401: "No delete token was sent (`unauthorized`); see `WWW-Authenticate`.",
-    403: "The delete token does not match this audit (`forbidden`).",
-    404: "No such audit, comparison, job or rubric (`not-found`); deleted ones are gone.",
+    403: "The delete token does not match this audit, comparison or job (`forbidden`).",
+    404: "No such audit, comparison, job or rubric (`not-found`); deleted ones are gone, "
+    "and so is a job finished longer ago than `POLICY_AUDIT_JOB_RETENTION_DAYS`.",
     413: "The document, the body or the batch is larger than the service accepts "
     "(`too-large`, `too-many-documents`).",
     415: "The body is neither JSON nor multipart (`unsupported-media-type`), or the "
@@ -58,6 +59,7 @@ _ERRORS: dict[tuple[str, str], tuple[int, ...]] = {
     ("get", "/healthz"): (503,),
     ("post", "/api/v1/comparisons"): (400, 413, 415, 422, 500, 503),
     ("get", "/api/v1/comparisons/{comparison_id}"): (404, 500, 503),
+    ("delete", "/api/v1/comparisons/{comparison_id}"): (401, 403, 404, 500, 503),
     ("get", "/api/v1/comparisons/{comparison_id}/report.md"): (404, 500, 503),
     ("get", "/api/v1/comparisons/{comparison_id}/report.html"): (404, 500, 503),
 }
@@ -119,13 +121,18 @@ _SUCCESSES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     },
     ("get", "/healthz"): {"200": _json("Health", "The service and its database answer.")},
     ("post", "/api/v1/comparisons"): {
-        "201": _json("SavedComparison", "The comparison, saved; `links.page` is its permanent "
-                     "page.", headers=_LOCATION),
+        "201": _json("NewSavedComparison", "The comparison, saved; `links.page` is its "
+                     "permanent page. `delete_token` is shown only here, once.",
+                     headers=_LOCATION),
         "200": _json("SavedComparison", "The same versions were compared before: the saved "
-                     "comparison.", headers=_LOCATION),
+                     "comparison, without a delete token (it is never issued again).",
+                     headers=_LOCATION),
     },
     ("get", "/api/v1/comparisons/{comparison_id}"): {
         "200": _json("SavedComparison", "The saved comparison."),
+    },
+    ("delete", "/api/v1/comparisons/{comparison_id}"): {
+        "204": {"description": "Deleted; the audits of its versions stay."},
     },
     ("get", "/api/v1/comparisons/{comparison_id}/report.md"): {
         "200": _text("text/markdown", "The comparison as Markdown."),
@@ -202,6 +209,13 @@ def _schemas(settings: Settings) -> dict[str, Any]:
                           "self", "report_md", "report_html", "page")}},
         },
     }]}
+    schemas["NewSavedComparison"] = {"allOf": [
+        {"$ref": REF.format(model="SavedComparison")},
+        {"type": "object", "required": ["delete_token"], "properties": {"delete_token": {
+            "type": "string",
+            "description": "Send as `Authorization: Bearer <delete_token>` to delete the "
+            "comparison, and the audits its uploads created."}}},
+    ]}
     schemas["Problem"] = _PROBLEM_SCHEMA
     schemas["Audit"] = {"allOf": [{"$ref": REF.format(model="Scorecard")}, _AUDIT_FIELDS]}
     new_audit = copy.deepcopy(_AUDIT_FIELDS)
@@ -417,15 +431,17 @@ def _delete_token_header(paths: dict[str, Any]) -> None:
         "Send the audit's delete token as `Authorization: Bearer <delete_token>`, or as "
         "`X-Delete-Token: <delete_token>`. 401 without one, 403 with another audit's."
     )
-    operation.setdefault("parameters", []).append(
-        {
-            "name": "X-Delete-Token",
-            "in": "header",
-            "required": False,
-            "schema": {"type": "string"},
-            "description": "The `delete_token` given when the audit was created.",
-        }
-    )
+    for path, noun in (("/api/v1/audits/{audit_id}", "audit"),
+                       ("/api/v1/comparisons/{comparison_id}", "comparison")):
+        paths[path]["delete"].setdefault("parameters", []).append(
+            {
+                "name": "X-Delete-Token",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": f"The `delete_token` given when the {noun} was created.",
+            }
+        )
 
 
 _READS = {
@@ -459,6 +475,19 @@ def _links(paths: dict[str, Any]) -> None:
             },
         },
     }
+
+
+def _comparison_links(paths: dict[str, Any]) -> None:
+    """From a new comparison to reading and deleting it."""
+    item = "/api/v1/comparisons/{comparison_id}"
+    responses = paths["/api/v1/comparisons"]["post"]["responses"]
+    read = {"GetComparison": {"operationId": paths[item]["get"]["operationId"],
+                              "parameters": {"path.comparison_id": "$response.body#/id"}}}
+    responses["200"]["links"] = read
+    responses["201"]["links"] = {**read, "DeleteComparison": {
+        "operationId": paths[item]["delete"]["operationId"],
+        "parameters": {"path.comparison_id": "$response.body#/id",
+                       "header.X-Delete-Token": "$response.body#/delete_token"}}}
 
 
 def build(app: FastAPI, settings: Settings, rubric_ids: list[str]) -> dict[str, Any]:
@@ -501,6 +530,7 @@ def build(app: FastAPI, settings: Settings, rubric_ids: list[str]) -> dict[str, 
     job_contract.request_bodies(paths, _choices(rubric_ids), settings, (FORCE_WORD, FORCE_JSON))
     _delete_token_header(paths)
     _links(paths)
+    _comparison_links(paths)
     job_contract.links(paths)
     for parameter in paths["/api/v1/rubrics/{rubric_id}"]["get"]["parameters"]:
         parameter["examples"] = {rid: {"value": rid} for rid in rubric_ids}

@@ -83,3 +83,13 @@ def service_of(request: Request) -> AuditService:
 def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def authorization_of(request: Request) -> str | None:
+    """The ``Authorization`` header; else ``X-Delete-Token: <token>`` as a Bearer token
+    (the two ways every delete takes its token)."""
+    authorization = request.headers.get("authorization")
+    token = request.headers.get("x-delete-token", "").strip()
+    if not authorization and token:
+        authorization = f"Bearer {token}"
+    return authorization

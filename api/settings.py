@@ -14,7 +14,8 @@
 | POLICY_AUDIT_WORKER_MEMORY_MB         | 1024 (memory cap of one audit process) |
 | POLICY_AUDIT_MAX_JOB_ITEMS            | 1000 (documents per job, POST /api/v1/jobs) |
 | POLICY_AUDIT_MAX_JOB_MB               | 200  (whole job request, and a zip's contents) |
-| POLICY_AUDIT_JOB_STALLED_SECONDS      | 30   (PostgreSQL: a silent worker's documents requeued) |
+| POLICY_AUDIT_JOB_STALLED_SECONDS      | 30   (a silent worker's documents requeued) |
+| POLICY_AUDIT_JOB_RETENTION_DAYS       | 30   (a finished job's record; 0 = kept until deleted) |
 | POLICY_AUDIT_TRUSTED_ORIGINS          | (none) origins the web forms accept besides their own |
 | POLICY_AUDIT_RATE_LIMIT               | on   (off: no rate limits at all) |
 | POLICY_AUDIT_RATE_LIMIT_PER_MINUTE    | 30   (scoring requests per client per minute) |
@@ -66,6 +67,9 @@ class Settings(BaseModel):
     max_job_items: int = Field(default=1000, gt=0)
     max_job_bytes: int = Field(default=200 * MB, gt=0)
     job_stalled_seconds: float = Field(default=30.0, ge=3)
+    # A finished job's rows (not the audits it made) are purged this long after its last
+    # document finished; 0 keeps them until deleted with the job's token (api/job_expiry.py).
+    job_retention_days: float = Field(default=30.0, ge=0)
     # Origins (https://audit.example.org) the web forms accept posts from besides the one
     # the request was addressed to: for a proxy that rewrites Host (api.security).
     trusted_origins: tuple[str, ...] = ()
@@ -108,12 +112,13 @@ class Settings(BaseModel):
             "POLICY_AUDIT_RATE_LIMIT_BURST": "rate_limit_burst",
             "POLICY_AUDIT_READ_LIMIT_PER_MINUTE": "read_limit_per_minute",
             "POLICY_AUDIT_READ_LIMIT_BURST": "read_limit_burst",
+            "POLICY_AUDIT_JOB_RETENTION_DAYS": "job_retention_days",
         }
-        seconds = {"max_seconds", "deadline_seconds", "job_stalled_seconds",
-                   "rate_limit_per_minute", "read_limit_per_minute"}
+        floats = {"max_seconds", "deadline_seconds", "job_stalled_seconds", "job_retention_days",
+                  "rate_limit_per_minute", "read_limit_per_minute"}
         for var, field in plain.items():
             if env.get(var):
-                values[field] = float(env[var]) if field in seconds else int(env[var])
+                values[field] = float(env[var]) if field in floats else int(env[var])
         origins = env.get("POLICY_AUDIT_TRUSTED_ORIGINS", "")
         if origins.strip():
             values["trusted_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())

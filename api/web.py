@@ -137,14 +137,27 @@ def _notice(request: Request) -> str | None:
     return None
 
 
-def _delete_token(request: Request) -> str | None:
-    # The cookie is scoped to the audit's own path, so it is this audit's token.
+def delete_token(request: Request) -> str | None:
+    # The cookie is scoped to the audit's (or comparison's) own path, so it is its token.
     return request.cookies.get(DELETE_COOKIE) or None
 
 
-def _owns(request: Request, token_hash: str) -> bool:
-    token = _delete_token(request)
+def owns(request: Request, token_hash: str) -> bool:
+    token = delete_token(request)
     return token is not None and secrets.compare_digest(hash_token(token), token_hash)
+
+
+def set_delete_cookie(response: Response, request: Request, token: str, path: str) -> None:
+    """The delete token for the page at ``path``, readable only by requests to it."""
+    response.set_cookie(
+        DELETE_COOKIE,
+        token,
+        max_age=365 * 24 * 3600,
+        path=path,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
 
 
 def build_web_router(settings: Settings) -> APIRouter:
@@ -199,15 +212,7 @@ def build_web_router(settings: Settings) -> APIRouter:
         if saved.delete_token:
             # Only this browser can delete what it created: the token lives in a cookie
             # scoped to this audit's path, never in a URL.
-            response.set_cookie(
-                DELETE_COOKIE,
-                saved.delete_token,
-                max_age=365 * 24 * 3600,
-                path=f"/audits/{audit_id}",
-                httponly=True,
-                samesite="strict",
-                secure=request.url.scheme == "https",
-            )
+            set_delete_cookie(response, request, saved.delete_token, f"/audits/{audit_id}")
         return response
 
     @router.get("/audits/{audit_id}", response_class=HTMLResponse)
@@ -229,7 +234,7 @@ def build_web_router(settings: Settings) -> APIRouter:
             audit=audit,
             permalink=str(request.url_for("scorecard", audit_id=audit_id)),
             existing=bool(request.query_params.get("existing")),
-            can_delete=_owns(request, audit.delete_token_hash),
+            can_delete=owns(request, audit.delete_token_hash),
         )
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -258,7 +263,7 @@ def build_web_router(settings: Settings) -> APIRouter:
     def delete(audit_id: str, request: Request) -> Response:
         service: AuditService = request.app.state.service
         check_same_origin(request, settings.trusted_origins)
-        token = _delete_token(request)
+        token = delete_token(request)
         if not token:
             return error_page(
                 403,

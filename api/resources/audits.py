@@ -15,6 +15,7 @@ from ..responses import (
     HTML_CSP,
     PREFIX,
     audit_json,
+    authorization_of,
     markdown_response,
     saved_response,
     scoring,
@@ -106,11 +107,7 @@ def build_router(settings: Settings) -> APIRouter:
         summary="Delete an audit (needs its delete token as a Bearer token)",
     )
     def delete_audit(audit_id: str, request: Request) -> Response:
-        authorization = request.headers.get("authorization")
-        token = request.headers.get("x-delete-token", "").strip()
-        if not authorization and token:
-            authorization = f"Bearer {token}"  # X-Delete-Token: <token> works the same way
-        service_of(request).delete(audit_id, authorization)
+        service_of(request).delete(audit_id, authorization_of(request))
         return Response(status_code=204)
 
     return router

@@ -158,3 +158,87 @@ def test_the_worker_command_refuses_a_database_it_cannot_share(url: str) -> None
     )
     assert result.returncode == 2
     assert b"need a database file" in result.stderr and b"Traceback" not in result.stderr
+
+
+class SilentQueue:
+    """A queue that loses every message: what a job looks like whose message was spent
+    without finishing it (its task failed on every attempt while the database was away)."""
+
+    backend = "sqlite"
+
+    def enqueue(self, job_id: str, document_ids: object) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_on_sqlite_the_worker_requeues_a_job_left_without_a_message(
+    tmp_path: Path, audit_pool: AuditPool
+) -> None:
+    from api.job_queue import SqliteQueue
+    from api.job_service import JobItem
+
+    url = f"sqlite:///{tmp_path / 'audits.db'}"
+    audits = AuditService(Settings(database_url=url), pool=audit_pool)
+    audits.migrate()
+    queue = SqliteQueue(url)
+    jobs = JobService(audits, queue)
+    try:
+        job, _ = jobs.submit([JobItem("a.txt", policy_text("R1").encode())], rubric=None,
+                             jurisdiction=None)
+        assert queue.pending_jobs() == {job.id}
+        assert queue.requeue_orphans(jobs.unfinished_jobs) == 0  # its message waits
+        queue.huey.flush()  # the message is spent
+        assert queue.requeue_orphans(jobs.unfinished_jobs) == 1
+        assert queue.pending_jobs() == {job.id}
+        queue.huey.flush()
+        queue._running.add(job.id)  # this worker is scoring it right now
+        assert queue.requeue_orphans(jobs.unfinished_jobs) == 0
+        queue._running.clear()
+        jobs.run_job(job.id, 1)  # finished: nothing left to queue
+        assert queue.requeue_orphans(jobs.unfinished_jobs) == 0
+    finally:
+        jobs.close()
+        audits.dispose()
+
+
+def test_on_sqlite_a_running_worker_takes_a_job_left_without_a_message(
+    tmp_path: Path, audit_pool: AuditPool
+) -> None:
+    from api.job_service import JobItem
+
+    url = f"sqlite:///{tmp_path / 'audits.db'}"
+    audits = AuditService(Settings(database_url=url), pool=audit_pool)
+    audits.migrate()
+    jobs = JobService(audits, SilentQueue())  # type: ignore[arg-type]
+    worker = start([sys.executable, "-m", "policy_audit", "worker", "--database", url])
+    try:
+        wait_until(lambda: jobs_live(url) == 1, 120, "the worker starting")
+        job, _ = jobs.submit([JobItem(f"o{i}.txt", policy_text(f"O{i}").encode())
+                              for i in range(2)], rubric=None, jurisdiction=None)
+
+        def finished() -> bool:
+            return all(d.status == "done" for d in jobs.get(job.id)[1])
+
+        # Found by the worker's sweep (every POLICY_AUDIT_JOB_STALLED_SECONDS, 3 s here),
+        # with no restart.
+        wait_until(finished, 120, "the running worker taking the job")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            kill_group(worker)
+        audits.dispose()
+    assert worker.returncode == 0
+
+
+def jobs_live(url: str) -> int:
+    from api.job_queue import SqliteQueue
+
+    queue = SqliteQueue(url)
+    try:
+        return queue.live_workers()
+    finally:
+        queue.close()

@@ -41,3 +41,24 @@ def test_the_jobs_revision_downgrades_and_upgrades_again(database_url: str) -> N
         assert set(inspect(engine).get_table_names()) == tables
     finally:
         engine.dispose()
+
+
+def test_the_comparison_token_revision_downgrades_and_upgrades_again(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+
+        def columns() -> set[str]:
+            return {c["name"] for c in inspect(engine).get_columns("comparisons")}
+
+        assert "delete_token_hash" in columns()
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0004_jobs")
+        assert "delete_token_hash" not in columns() and "identity" in columns()
+        migrate(engine)
+        assert "delete_token_hash" in columns()
+    finally:
+        engine.dispose()
