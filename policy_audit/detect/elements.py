@@ -134,21 +134,24 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
             marked[strings[match_id]].add(index)
     contexts = [_context_of(clause, clauses[i - 1] if i else None)
                 for i, clause in enumerate(clauses)]
-    # Headings, labels and lead-ins repeat over many sentences: test each distinct one once.
-    headings = {t for c in clauses for t in (c.section, c.label) if t is not None}
-    headings |= {c.head for c in contexts if c.head is not None}
+    # The headings, labels and lead-in that frame each clause (computed once, not once per
+    # criterion). They repeat over many sentences: each distinct one is tested once.
+    frames = [{t for t in (clause.line.section, clause.line.label, context.head) if t is not None}
+              for clause, context in zip(clauses, contexts, strict=True)]
+    headings = set().union(*frames)
     findings: list[Finding] = []
     for criterion in wanted:
         spec = criterion.detect
         assert spec is not None
         pattern = _heading_re(tuple(spec.triggers))
         on_topic = {h for h in headings if pattern.search(h)}
-        for index, clause in enumerate(clauses):
-            context = contexts[index]
-            frames = (clause.section, clause.label, context.head)
-            under = any(f in on_topic for f in frames if f is not None)
-            if index not in marked[criterion.id] and not under:
-                continue
+        # Clauses that use the criterion's words, or sit under a heading that does.
+        chosen = marked[criterion.id] | (
+            {i for i, framed in enumerate(frames) if not on_topic.isdisjoint(framed)}
+            if on_topic else set()
+        )
+        for index in sorted(chosen):
+            clause, context = clauses[index], contexts[index]
             if spec.about is not None and not compiled(spec.about).search(
                 _about_text(clause, context)
             ):
