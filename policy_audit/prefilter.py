@@ -118,6 +118,24 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     return frozenset(required)
 
 
+def required_conjunction(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
+    """Sets of strings (folded) such that every match of ``pattern`` holds a string of
+    each set: the requirements of the pattern's parts ("shall" or "must", then "purged" or
+    "deleted"), the most selective first, at most ``_MAX_CONJUNCTS``."""
+    try:
+        tree = parser.parse(pattern, flags)
+    except re.error:
+        return ()
+    info = _sequence(list(tree))
+    found = [s for s in {*info.conjuncts, *([frozenset(info.required)] if info.required
+                                            else [])}
+             if min(map(len, s)) >= _MIN_LENGTH]  # fmt: skip
+    found.sort(key=lambda s: _selectivity(set(s)), reverse=True)
+    return tuple(found[:_MAX_CONJUNCTS])
+
+
+_MAX_CONJUNCTS = 3
+
 Strings = set[str]
 
 
@@ -130,6 +148,8 @@ class _Info:
     exact: Strings | None = None
     required: Strings | None = None
     prefixes: Strings | None = None
+    # Requirements of different parts of a sequence: a match holds one string of each.
+    conjuncts: tuple[frozenset[str], ...] = ()
 
 
 _NOTHING = _Info()
@@ -162,6 +182,7 @@ def _sequence(items: list[Any]) -> _Info:
     exact_so_far = True
     prefixes: Strings | None = None
     best: Strings | None = None
+    pieces: list[Strings] = []  # what each part of the sequence requires, all of them
     for op, av in items:
         info = _item(op, av)
         joined = _joined(run, info.exact)
@@ -173,14 +194,19 @@ def _sequence(items: list[Any]) -> _Info:
         if exact_so_far:
             prefixes = start if start is not None else (run if "" not in run else None)
             exact_so_far = False
-        best = _better(best, run)
-        best = _better(best, start)
-        best = _better(best, info.required)
+        piece = _better(_better(_better(None, run), start), info.required)
+        if piece is not None:
+            pieces.append(piece)
+        pieces.extend(set(c) for c in info.conjuncts)
+        best = _better(best, piece)
         run = {""}
     best = _better(best, run)
+    if _better(None, run) is not None:
+        pieces.append(run)
+    conjuncts = tuple(frozenset(p) for p in pieces)
     if exact_so_far:
-        return _Info(exact=run, required=best, prefixes=run)
-    return _Info(required=best, prefixes=prefixes)
+        return _Info(exact=run, required=best, prefixes=run, conjuncts=conjuncts)
+    return _Info(required=best, prefixes=prefixes, conjuncts=conjuncts)
 
 
 def _item(op: Any, av: Any) -> _Info:
@@ -206,7 +232,8 @@ def _item(op: Any, av: Any) -> _Info:
             return _NOTHING
         if low == high == 1:
             return inner
-        return _Info(required=_better(inner.required, inner.exact), prefixes=inner.prefixes)
+        return _Info(required=_better(inner.required, inner.exact), prefixes=inner.prefixes,
+                     conjuncts=inner.conjuncts)
     return _NOTHING
 
 
@@ -219,7 +246,9 @@ def _branch(options: list[_Info]) -> _Info:
 
     exact = union([o.exact for o in options])
     required = union([_better(o.required, o.exact) for o in options])
-    return _Info(exact, _better(required, exact), union([o.prefixes for o in options]))
+    conjuncts = options[0].conjuncts if len(options) == 1 else ()
+    return _Info(exact, _better(required, exact), union([o.prefixes for o in options]),
+                 conjuncts)
 
 
 def _class_chars(items: list[Any]) -> Strings | None:
@@ -241,36 +270,43 @@ class Prefiltered:
     """A compiled pattern that is run only on texts holding one of its required strings.
     Offers the ``re.Pattern`` methods the readers use, with the same results."""
 
-    __slots__ = ("_compiled", "_required", "flags", "pattern")
+    __slots__ = ("_compiled", "_conjunction", "_required", "flags", "pattern")
 
     def __init__(self, compiled: re.Pattern[str]) -> None:
         self._compiled = compiled
         self.pattern = compiled.pattern
         self.flags = compiled.flags
         required = required_literals(compiled.pattern, compiled.flags)
-        # A text holding "states" holds "state": test the shortest of such strings only.
-        self._required = tuple(sorted(
-            (w for w in required if not any(o != w and o in w for o in required)), key=len,
-        )) if required else None  # fmt: skip
+        self._required = _shortest_first(required) if required else None
+        # Every part's requirement, the rarest first: most texts fail the first test.
+        self._conjunction = tuple(_shortest_first(s) for s in
+                                  required_conjunction(compiled.pattern, compiled.flags)
+                                  ) or ((self._required,) if self._required else ())
 
     @property
     def required(self) -> tuple[str, ...] | None:
         """The strings a match needs one of (folded), or None when it is always run."""
         return self._required
 
+    @property
+    def conjunction(self) -> tuple[tuple[str, ...], ...]:
+        """Sets of strings a match needs one of each of (folded); empty: always run."""
+        return self._conjunction
+
     def may_match(self, text: str) -> bool:
-        if self._required is None:
+        if not self._conjunction:
             return True
         return self.may_match_folded(_folded(text))
 
     def may_match_folded(self, folded: str) -> bool:
         """``may_match`` for a text already folded (``fold``): one fold for many patterns."""
-        if self._required is None:
-            return True
-        for word in self._required:  # noqa: SIM110  (a plain loop: no generator per call)
-            if word in folded:
-                return True
-        return False
+        for words in self._conjunction:
+            for word in words:
+                if word in folded:
+                    break
+            else:
+                return False
+        return True
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                ) -> re.Match[str] | None:
@@ -296,7 +332,13 @@ class Prefiltered:
         return self._compiled.findall(string, pos, endpos) if self.may_match(string) else []
 
     def __repr__(self) -> str:
-        return f"Prefiltered({self._compiled!r}, required={self._required!r})"
+        return f"Prefiltered({self._compiled!r}, conjunction={self._conjunction!r})"
+
+
+def _shortest_first(strings: frozenset[str]) -> tuple[str, ...]:
+    # A text holding "states" holds "state": only the shortest of such strings is tested.
+    return tuple(sorted((w for w in strings if not any(o != w and o in w for o in strings)),
+                        key=len))
 
 
 def fast_pattern(pattern: str, flags: int = 0) -> Prefiltered:

@@ -20,7 +20,13 @@ from policy_audit import load_rubric
 from policy_audit.detect import recipients
 from policy_audit.ingest import read_document
 from policy_audit.literal_trie import trie_pattern
-from policy_audit.prefilter import Prefiltered, fast_pattern, fold, required_literals
+from policy_audit.prefilter import (
+    Prefiltered,
+    fast_pattern,
+    fold,
+    required_conjunction,
+    required_literals,
+)
 from policy_audit.rubric import compiled
 from policy_audit.states import STATE_NAMES
 
@@ -52,6 +58,17 @@ def test_no_requirement_means_always_run(pattern: str) -> None:
 
 def test_a_required_word_after_open_classes_is_found() -> None:
     assert Prefiltered(re.compile(r"\w+\s+days")).required == ("days",)
+
+
+def test_each_part_of_a_sequence_is_required() -> None:
+    pattern = r"(?i)\b(?:shall|must)\s+(?:not\s+)?be\s+(?:purged|deleted)\s+(?:after|within)"
+    assert set(required_conjunction(pattern)) == {
+        frozenset({"purged", "deleted"}), frozenset({"after", "within"}),
+        frozenset({"shall", "must"})}
+    compiled_ = fast_pattern(pattern)
+    # Every word of one part but none of another: skipped without running the pattern.
+    assert not compiled_.may_match("Data shall be purged when no longer needed.")
+    assert compiled_.search("Data shall be purged after 30 days.") is not None
 
 
 def test_a_text_without_the_word_is_skipped_and_one_with_it_is_searched() -> None:
