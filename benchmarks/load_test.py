@@ -46,11 +46,14 @@ function init(args)
   local function slurp(path)
     local f = assert(io.open(path, "rb")); local data = f:read("*a"); f:close(); return data
   end
-  prefix, suffix, ctype = slurp(args[1]), slurp(args[2]), args[3]
+  suffix, ctype, variants = slurp(args[2]), args[3], tonumber(args[4])
+  prefixes = {}
+  for i = 0, variants - 1 do prefixes[i + 1] = slurp(args[1] .. "." .. i) end
   counter, created, other = 0, 0, 0
 end
 function request()
   counter = counter + 1
+  local prefix = prefixes[(counter + id) % variants + 1]
   local body = prefix .. id .. "-" .. counter .. suffix
   return wrk.format("POST", "/api/v1/audits", {["Content-Type"] = ctype}, body)
 end
@@ -116,32 +119,39 @@ class Server:
             self.process.wait(30)
 
 
-def bodies(kind: str, folder: Path, tag: str) -> tuple[Path, Path, str]:
-    """The multipart body around the unique part (``tag``, then wrk's thread and request
-    numbers): (prefix file, suffix file, content type)."""
+LONG_VARIANTS = 200  # different 3,000-word documents, taken in turn
+
+
+def bodies(kind: str, folder: Path, tag: str) -> tuple[Path, int, Path, str]:
+    """The multipart bodies around the unique part (``tag``, then wrk's thread and request
+    numbers): (prefix files' stem, how many, suffix file, content type). ``long`` uploads
+    different documents of real policy text (the corpus policies shuffled), so that the
+    workers meet words they have not seen, as a service scoring many agencies' policies."""
     if kind == "long":  # ~3,000 words of real policy text (the throughput target's size)
-        data = real_policy(3_000)[0].encode() + b"\nReference "
+        texts = [real_policy(3_000, variant=n)[0].encode() + b"\nReference "
+                 for n in range(1, LONG_VARIANTS + 1)]
         filename, media = "policy.txt", "text/plain"
     elif kind == "pdf":
-        data = (SAMPLES / "millbrook-so-policy.pdf").read_bytes() + b"\n%"  # a PDF comment
+        texts = [(SAMPLES / "millbrook-so-policy.pdf").read_bytes() + b"\n%"]  # a PDF comment
         filename, media = "policy.pdf", "application/pdf"
     else:
-        data = (SAMPLES / "riverton-pd-policy-462.txt").read_bytes() + b"\nReference "
+        texts = [(SAMPLES / "riverton-pd-policy-462.txt").read_bytes() + b"\nReference "]
         filename, media = "policy.txt", "text/plain"
     head = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
             f"filename=\"{filename}\"\r\nContent-Type: {media}\r\n\r\n").encode()
-    prefix, suffix = folder / f"{kind}.prefix", folder / f"{kind}.suffix"
-    prefix.write_bytes(head + data + tag.encode())
+    stem, suffix = folder / f"{kind}.prefix", folder / f"{kind}.suffix"
+    for index, data in enumerate(texts):
+        Path(f"{stem}.{index}").write_bytes(head + data + tag.encode())
     suffix.write_bytes(f"\n\r\n--{BOUNDARY}--\r\n".encode())
-    return prefix, suffix, f"multipart/form-data; boundary={BOUNDARY}"
+    return stem, len(texts), suffix, f"multipart/form-data; boundary={BOUNDARY}"
 
 
 def run_wrk(url: str, clients: int, seconds: int, kind: str, folder: Path) -> dict[str, float]:
-    prefix, suffix, ctype = bodies(kind, folder, f"{kind}{clients}-")
+    stem, variants, suffix, ctype = bodies(kind, folder, f"{kind}{clients}-")
     script = folder / "upload.lua"
     script.write_text(LUA)
     command = ["wrk", f"-t{min(clients, 4)}", f"-c{clients}", f"-d{seconds}s", "--timeout",
-               "120s", "-s", str(script), url, "--", str(prefix), str(suffix), ctype]
+               "120s", "-s", str(script), url, "--", str(stem), str(suffix), ctype, str(variants)]
     run = subprocess.run(command, capture_output=True, text=True, check=True)
     out = run.stdout
     for line in run.stderr.splitlines():
