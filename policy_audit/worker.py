@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 MB = 1024 * 1024
 STARTUP_SECONDS = 120.0  # a worker must import and warm up within this
+RETIRE_AT = 0.5  # share of the memory cap past which a worker is replaced between jobs
 
 
 def default_size() -> int:
@@ -141,7 +142,28 @@ def _serve(conn: Connection, memory_bytes: int | None, target: Target, warm: boo
             pickle.dumps(reply[1])
         except Exception as error:
             reply = ("bug", (f"unpicklable result ({error})", f"{reply[1]!r:.2000}"))
-        conn.send(reply)
+        retiring = _grown_past(memory_bytes)
+        conn.send((*reply, retiring))
+        if retiring:
+            return  # the pool starts a fresh worker in its place
+
+
+def _grown_past(memory_bytes: int | None) -> bool:
+    """Whether this worker now holds more than half its memory cap. spaCy's vocabulary
+    keeps every string it has met, so a worker fed many documents of new words (or one
+    hostile document after another) grows; retired between documents, it never fails a
+    later, ordinary document at the cap."""
+    if not memory_bytes:
+        return False
+    return _resident_bytes() > memory_bytes * RETIRE_AT
+
+
+def _resident_bytes() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0  # not Linux: the cap alone guards
 
 
 class WorkerTraceback(Exception):
@@ -189,20 +211,23 @@ class _Worker:
                 "it may be too small for the language pipeline"
             )
 
-    def call(self, job: AuditJob, deadline: float | None) -> tuple[str, Any]:
-        """Send a job and wait for the reply, at most ``deadline`` seconds."""
+    def call(self, job: AuditJob, deadline: float | None) -> tuple[str, Any, bool]:
+        """Send a job and wait for the reply, at most ``deadline`` seconds: (outcome, value,
+        whether the worker retires after it)."""
         try:
             self.conn.send(job)
         except (BrokenPipeError, OSError):
-            return "died", self.process.exitcode
+            return "died", self.process.exitcode, True
         if not wait([self.conn, self.process.sentinel], deadline):
-            return "deadline", None
+            return "deadline", None, True
         if self.conn.poll():
             with contextlib.suppress(EOFError, OSError):
-                outcome: tuple[str, Any] = self.conn.recv()
-                return outcome
+                reply: tuple[Any, ...] = self.conn.recv()
+                if len(reply) == 3:
+                    return reply[0], reply[1], bool(reply[2])
+                return reply[0], reply[1], True  # "memory": the worker has stopped
         self.process.join(5)
-        return "died", self.process.exitcode
+        return "died", self.process.exitcode, True
 
     def stop(self, kill: bool = True) -> None:
         if kill:
@@ -294,8 +319,8 @@ class AuditPool:
         except RuntimeError:
             self._replace(worker)
             raise
-        outcome, value = worker.call(job, self.deadline)
-        if outcome in ("ok", "error", "bug"):
+        outcome, value, retiring = worker.call(job, self.deadline)
+        if outcome in ("ok", "error", "bug") and not retiring:
             self._idle.put(worker)
         else:
             self._replace(worker)

@@ -43,3 +43,14 @@ def wait_for(path: Path, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"{path} did not appear within {timeout:g} s")
         time.sleep(0.05)
+
+
+_KEPT: list[bytearray] = []
+
+
+def growing(job: AuditJob) -> AuditResult:
+    """A real audit that then keeps 250 MB for good (a worker's vocabulary grown by many
+    documents of new words, in one step)."""
+    _KEPT.append(bytearray(250 * 1024 * 1024))
+    _KEPT[-1][:: 4096] = b"x" * len(_KEPT[-1][:: 4096])  # touch every page: resident
+    return run_audit(job)

@@ -19,7 +19,7 @@ from policy_audit.errors import (
 )
 from policy_audit.worker import AuditJob, AuditPool
 
-from .slow_audit import misbehaving, paced, wait_for
+from .slow_audit import growing, misbehaving, paced, wait_for
 
 POLICY = (
     b"ALPR data not linked to an investigation shall be purged after thirty (30) days.\n"
@@ -74,6 +74,22 @@ def test_over_the_memory_cap_the_worker_is_replaced(pool: AuditPool) -> None:
         pool.run(AuditJob(POLICY, name="hog.txt"))
     assert pool.pids() != before
     assert pool.run(AuditJob(POLICY, name="next.txt")).scorecard.overall.score > 0
+
+
+def test_a_worker_grown_past_half_its_cap_is_replaced_between_documents() -> None:
+    # 250 MB kept after each audit: past half of a 600 MB cap, the worker hands back its
+    # result and is replaced, so the next document is never the one that meets the cap.
+    with AuditPool(1, memory_mb=600, target=growing) as grown:
+        first = grown.pids()
+        assert grown.run(AuditJob(POLICY, name="one.txt")).scorecard.overall.score > 0
+        second = grown.pids()
+        assert second != first
+        assert grown.run(AuditJob(POLICY, name="two.txt")).scorecard.overall.score > 0
+        assert grown.pids() != second
+    with AuditPool(1, memory_mb=None, target=growing) as uncapped:  # no cap: kept
+        before = uncapped.pids()
+        uncapped.run(AuditJob(POLICY, name="one.txt"))
+        assert uncapped.pids() == before
 
 
 def test_a_worker_killed_mid_audit_is_replaced(tmp_path: Path) -> None:
