@@ -73,6 +73,9 @@ def build_router(settings: Settings) -> APIRouter:
     @router.post("/compare", max_body_size=form_body)
     async def compare_submit(request: Request) -> Response:
         service = request.app.state.service
+        # It scores and saves audits and sets a delete cookie, as the upload form does: the
+        # same refusal of other sites' posts, before the body is read.
+        check_same_origin(request, settings.trusted_origins)
         try:
             asked = await read_versions(request, settings)
             result = await scoring(request, store.create, service, asked.versions,

@@ -7,7 +7,12 @@ database the service uses:
   machine pointed at the same database takes documents of the same job. Workers send a
   heartbeat; the documents of a worker that stopped sending it (killed, machine lost)
   are put back on the queue by the other workers (``procrastinate``'s stalled-job
-  retry), and by any worker when it starts.
+  retry), and by any worker when it starts. A document whose message procrastinate gave
+  up on (its task failed on every attempt: the database away) would wait for ever, so
+  every worker, when it starts and then every ``POLICY_AUDIT_JOB_STALLED_SECONDS`` / 2,
+  queues again each unfinished document that has no message waiting (``todo``, a
+  scheduled retry included) or in hand (``doing``). One worker at a time does this (an
+  advisory lock), so workers sweeping together do not queue a document twice.
 - **SQLite: huey** (``SqliteHuey``, its tables in the same database file). SQLite is one
   machine's file, so exactly one worker runs against it (a lock file enforces this) and
   it scores the documents of one job at a time, as many at once as it has audit
@@ -38,6 +43,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.engine import make_url
+
+from .job_store import UNFINISHED
 
 if TYPE_CHECKING:
     from procrastinate.types import JSONDict
@@ -98,6 +105,28 @@ def make_queue(database_url: str, stalled_seconds: float = 30.0) -> PostgresQueu
 
 # PostgreSQL: procrastinate ---------------------------------------------------------
 
+# Held (for one transaction) by the worker sweeping for orphaned documents, so that two
+# workers sweeping at the same moment cannot both queue the same document. Any constant
+# no other code uses as an advisory lock key.
+ORPHAN_SWEEP_LOCK = 0x706F6C696379  # "policy" in ASCII
+
+# Unfinished documents with no message waiting (todo, a retry scheduled later included) or
+# in hand (doing). One statement, so one snapshot of both tables: a document finished
+# since is not unfinished in it. Documents of jobs younger than ``grace`` seconds are left
+# alone: the service stores a job's rows before it queues their messages.
+ORPHANED_DOCUMENTS = """
+SELECT d.id
+FROM batch_documents d JOIN batch_jobs j ON j.id = d.job_id
+WHERE d.status = ANY(%(unfinished)s)
+  AND j.created_at < now() - make_interval(secs => %(grace)s)
+  AND NOT EXISTS (
+      SELECT 1 FROM procrastinate_jobs p
+      WHERE p.queue_name = %(queue)s AND p.task_name = %(task)s
+        AND p.status IN ('todo', 'doing')
+        AND p.args ->> 'document_id' = d.id::text)
+ORDER BY d.id
+"""
+
 
 def libpq_conninfo(database_url: str) -> str:
     """A SQLAlchemy URL (``postgresql+psycopg://…``) as the URL libpq understands."""
@@ -119,9 +148,10 @@ class PostgresQueue:
 
         self.stalled_seconds = stalled_seconds
         self.heartbeat_seconds = heartbeat_seconds
+        self.conninfo = libpq_conninfo(database_url)
         self.app = procrastinate.App(
             connector=procrastinate.PsycopgConnector(
-                conninfo=libpq_conninfo(database_url), min_size=1, max_size=4
+                conninfo=self.conninfo, min_size=1, max_size=4
             )
         )
         self._open = False
@@ -156,6 +186,7 @@ class PostgresQueue:
     async def _work(self, concurrency: int) -> None:
         async with self.app.open_async():
             await self.retry_stalled()
+            await self.requeue_orphans()
             sweeper = asyncio.create_task(self._sweep())
             try:
                 await self.app.run_worker_async(
@@ -191,8 +222,9 @@ class PostgresQueue:
             await asyncio.sleep(self.stalled_seconds / 2)
             try:
                 await self.retry_stalled()
+                await self.requeue_orphans()
             except Exception:  # a database blip: try again at the next sweep
-                log.exception("could not look for stalled documents")
+                log.exception("could not look for stalled or orphaned documents")
 
     async def retry_stalled(self) -> int:
         """Put back the documents of workers whose heartbeat stopped; how many."""
@@ -206,6 +238,36 @@ class PostgresQueue:
             await manager.retry_job(job)
             count += 1
         return count
+
+    async def requeue_orphans(self) -> int:
+        """Queue again every unfinished document that no message will bring to a worker
+        (its task gave up); how many. Needs the app open. Returns 0 at once while another
+        worker sweeps: it holds the lock until its messages are committed, so the next
+        sweep sees them and does not queue the documents again."""
+        import psycopg
+
+        deferrer = self.app.configure_task(name=SCORE_DOCUMENT, queue=QUEUE)
+        # One transaction: the advisory lock is released when it ends, after the messages
+        # (sent on procrastinate's own connection) are committed.
+        connect = psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+        async with await connect as connection, connection.transaction():
+            cursor = await connection.execute(
+                "SELECT pg_try_advisory_xact_lock(%s)", (ORPHAN_SWEEP_LOCK,)
+            )
+            locked = await cursor.fetchone()
+            if not locked or not locked[0]:
+                return 0
+            cursor = await connection.execute(ORPHANED_DOCUMENTS, {
+                "unfinished": list(UNFINISHED), "grace": self.stalled_seconds,
+                "queue": QUEUE, "task": SCORE_DOCUMENT,
+            })
+            orphans = [int(row[0]) for row in await cursor.fetchall()]
+            if orphans:
+                log.warning("documents %s were unfinished with no queue message (their "
+                            "task gave up): queued again", orphans[:20])
+                messages: list[JSONDict] = [{"document_id": id_} for id_ in orphans]
+                await deferrer.batch_defer_async(*messages)
+        return len(orphans)
 
 
 # Every object procrastinate's schema creates is named procrastinate_*.

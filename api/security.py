@@ -1,5 +1,6 @@
-"""Cross-site request forgery: the web forms (upload, delete) only take posts from pages of
-this site.
+"""Cross-site request forgery: the web forms (upload, compare, delete) only take posts from
+pages of this site. Every POST route outside ``/api/`` calls ``check_same_origin`` first
+(tests/api/test_forms_origin.py fails for one that does not).
 
 The delete cookie is ``SameSite=Strict``, but that alone leaves the upload form open to any
 site, and depends on the browser. Browsers send ``Origin`` with every form post (the pages'

@@ -81,6 +81,62 @@ def test_delete_from_another_site_is_refused_even_with_the_cookie(client):
     assert client.get(page_url, headers=BROWSER).status_code == 404
 
 
+def post_compare(client, tag: str, **headers: str):
+    files = [("files", (f"{tag}-{n}.txt", policy_text(f"{tag}{n}").encode(), "text/plain"))
+             for n in (1, 2)]
+    return client.post("/compare", files=files, data={"rubric": "core"},
+                       headers={**BROWSER, **headers}, follow_redirects=False)
+
+
+def test_cross_site_compare_is_refused_and_scores_nothing(client):
+    forged = post_compare(client, "C", Origin=EVIL)
+    assert forged.status_code == 403
+    assert forged.headers["content-type"].startswith("text/html")
+    assert "sent from another site" in forged.text
+    assert "comparisons" not in forged.headers.get("location", "")
+    # Nothing was scored or saved: the same versions through the API are a new comparison
+    # (a saved one would be 200) made of new audits.
+    api = client.post("/api/v1/comparisons", json={"rubric": "core", "versions": [
+        {"text": policy_text(f"C{n}"), "name": f"C-{n}.txt"} for n in (1, 2)]})
+    assert api.status_code == 201, api.text
+
+
+@pytest.mark.parametrize("headers", [{"Origin": OURS}, {"Referer": f"{OURS}/compare"}, {}],
+                         ids=["origin", "referer", "neither (not a browser)"])
+def test_compare_from_our_own_page_is_accepted(client, headers):
+    response = post_compare(client, "D", **headers)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/comparisons/")
+
+
+def all_routes(routes):
+    """The app's routes, with included routers opened (FastAPI keeps them as one entry
+    each; the list of forms asserted below keeps this from passing on an empty list)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from all_routes(inner.routes)
+        else:
+            yield route
+
+
+def test_every_form_route_refuses_cross_site_posts(client):
+    """Every POST outside the JSON API is a browser form: a new one without the check
+    fails here. (Path parameters get a made-up id: the check comes before any lookup.)"""
+    forms = sorted(
+        route.path for route in all_routes(client.app.routes)
+        if "POST" in (getattr(route, "methods", None) or ()) and not route.path.startswith("/api/")
+    )
+    assert forms == ["/audits", "/audits/{audit_id}/delete", "/compare",
+                     "/comparisons/{comparison_id}/delete"]
+    for path in forms:
+        url = path.replace("{audit_id}", "nope").replace("{comparison_id}", "nope")
+        response = client.post(url, headers={**BROWSER, "Origin": EVIL}, data={"x": "1"},
+                               follow_redirects=False)
+        assert response.status_code == 403, (path, response.status_code)
+        assert "sent from another site" in response.text
+
+
 def test_trusted_origins_behind_a_proxy(make_client):
     client = make_client(trusted_origins=("https://audit.example.org",))
     accepted = post_form(client, policy_text("P"), Origin="https://audit.example.org")

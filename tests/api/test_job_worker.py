@@ -242,3 +242,165 @@ def jobs_live(url: str) -> int:
         return queue.live_workers()
     finally:
         queue.close()
+
+
+# PostgreSQL: documents whose procrastinate task gave up ---------------------------------
+
+
+@pytest.fixture
+def pg_url() -> str:
+    from .conftest import PG_ENV, _reset_postgres
+
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}=postgresql://user:pass@host/db")
+    _reset_postgres(url)
+    return url
+
+
+def give_up_on_tasks(jobs: JobService) -> int:
+    """What procrastinate leaves after the last attempt of a task failed: the job row
+    ``failed``. Returns how many were marked."""
+    from sqlalchemy import text
+
+    from api.job_queue import SCORE_DOCUMENT
+
+    with jobs.audits.engine.begin() as connection:
+        return connection.execute(
+            text("UPDATE procrastinate_jobs SET status = 'failed' "
+                 "WHERE task_name = :task AND status IN ('todo', 'doing')"),
+            {"task": SCORE_DOCUMENT},
+        ).rowcount
+
+
+def age_jobs(jobs: JobService) -> None:
+    """Put the jobs' creation an hour back (past the sweep's grace for new jobs)."""
+    from sqlalchemy import text
+
+    with jobs.audits.engine.begin() as connection:
+        connection.execute(text("UPDATE batch_jobs SET created_at = created_at - "
+                                "interval '1 hour'"))
+
+
+def messages_per_document(jobs: JobService) -> dict[int, int]:
+    from sqlalchemy import text
+
+    with jobs.audits.engine.begin() as connection:
+        rows = connection.execute(text(
+            "SELECT (args ->> 'document_id')::int, count(*) FROM procrastinate_jobs "
+            "WHERE status IN ('todo', 'doing') GROUP BY 1")).all()
+    return {document: count for document, count in rows}
+
+
+def test_on_postgresql_documents_whose_task_gave_up_are_queued_again_once(
+    pg_url: str, audit_pool: AuditPool
+) -> None:
+    import asyncio
+
+    from sqlalchemy import text
+
+    from api.job_queue import ORPHAN_SWEEP_LOCK, PostgresQueue
+    from api.job_service import JobItem
+
+    audits = AuditService(Settings(database_url=pg_url), pool=audit_pool)
+    audits.migrate()
+    jobs = JobService(audits, PostgresQueue(pg_url, stalled_seconds=3))
+    # Two workers' queues, sweeping.
+    first, second = (PostgresQueue(pg_url, stalled_seconds=3) for _ in range(2))
+
+    async def sweep(*queues: PostgresQueue) -> list[int]:
+        async with first.app.open_async(), second.app.open_async():
+            return list(await asyncio.gather(*(q.requeue_orphans() for q in queues)))
+
+    try:
+        job, _ = jobs.submit([JobItem(f"g{i}.txt", policy_text(f"G{i}").encode())
+                              for i in range(2)], rubric=None, jurisdiction=None)
+        ids = [d.id for d in jobs.get(job.id)[1]]
+        assert sweep_total(sweep(first)) == 0  # their messages wait
+        assert give_up_on_tasks(jobs) == 2
+        assert sweep_total(sweep(first)) == 0  # a job just stored is left alone a while
+        age_jobs(jobs)
+        # Two workers sweeping at once queue each document once.
+        assert sweep_total(sweep(first, second)) == 2
+        assert messages_per_document(jobs) == {ids[0]: 1, ids[1]: 1}
+        assert sweep_total(sweep(first)) == 0  # the new messages wait
+
+        give_up_on_tasks(jobs)
+        with audits.engine.begin() as connection:  # another worker is sweeping right now
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": ORPHAN_SWEEP_LOCK})
+            assert sweep_total(sweep(second)) == 0
+        assert sweep_total(sweep(second)) == 2
+
+        for document_id in ids:  # scored: nothing left to queue, whatever the messages
+            jobs.process_document(document_id)
+        give_up_on_tasks(jobs)
+        assert sweep_total(sweep(first)) == 0
+        assert [d.status for d in jobs.get(job.id)[1]] == ["done", "done"]
+    finally:
+        jobs.close()
+        audits.dispose()
+
+
+def sweep_total(coroutine) -> int:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    return sum(asyncio.run(coroutine))
+
+
+class ScheduledLaterQueue:
+    """Queues each document's message an hour ahead, so the running worker does not take
+    it before the test marks it failed."""
+
+    backend = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        from api.job_queue import PostgresQueue
+
+        self.inner = PostgresQueue(url)
+
+    def enqueue(self, job_id: str, document_ids: list[int]) -> None:
+        from api.job_queue import QUEUE, SCORE_DOCUMENT
+
+        self.inner.app.open()
+        deferrer = self.inner.app.configure_task(
+            name=SCORE_DOCUMENT, queue=QUEUE, schedule_in={"hours": 1})
+        deferrer.batch_defer(*[{"document_id": d} for d in document_ids])
+
+    def live_workers(self) -> int:
+        return self.inner.live_workers()
+
+    def close(self) -> None:
+        self.inner.app.close()
+
+
+def test_on_postgresql_a_running_worker_takes_documents_whose_task_gave_up(
+    pg_url: str, audit_pool: AuditPool
+) -> None:
+    from api.job_service import JobItem
+
+    audits = AuditService(Settings(database_url=pg_url), pool=audit_pool)
+    audits.migrate()
+    jobs = JobService(audits, ScheduledLaterQueue(pg_url))  # type: ignore[arg-type]
+    worker = start([sys.executable, "-m", "policy_audit", "worker", "--database", pg_url])
+    try:
+        wait_until(lambda: jobs.live_workers() == 1, 120, "the worker starting")
+        job, _ = jobs.submit([JobItem(f"f{i}.txt", policy_text(f"F{i}").encode())
+                              for i in range(2)], rubric=None, jurisdiction=None)
+        assert give_up_on_tasks(jobs) == 2  # procrastinate gave up on both
+
+        def finished() -> bool:
+            return all(d.status == "done" for d in jobs.get(job.id)[1])
+
+        # Found by the worker's sweep (every POLICY_AUDIT_JOB_STALLED_SECONDS / 2, once
+        # the job is 3 s old here), with no restart.
+        wait_until(finished, 120, "the running worker taking the documents")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            kill_group(worker)
+        jobs.close()
+        audits.dispose()
+    assert worker.returncode == 0
