@@ -297,6 +297,46 @@ def test_plain_text_wrapped_lines_and_copied_footers() -> None:
     assert source.pages == []
 
 
+def test_a_text_of_one_numbered_line_repeated_is_its_body_not_a_footer() -> None:
+    # Issue 10/11: every line looked like a copied footer (digits aside, the same line
+    # 3+ times), all of it was dropped, and the text was refused as empty.
+    line = "Stored plate images are erased after 45 days. Item {n}."
+    text = "\n".join(line.format(n=n) for n in range(1, 9))
+    source = read_document(text.encode(), name="repeated.txt")
+    assert source.text.count("Stored plate images are erased after 45 days.") == 8
+
+
+def test_a_pdf_whose_pages_repeat_one_line_keeps_it() -> None:
+    pages = [[f"Stored plate images are erased after 45 days (sheet {n})."] for n in range(1, 5)]
+    source = read_document(make_pdf(pages, furniture=False), name="repeated.pdf")
+    assert source.text.count("Stored plate images are erased after 45 days") == 4
+    assert source.page_at(source.text.rindex("Stored plate")) == 4
+
+
+def test_copied_footers_are_still_dropped_when_they_are_a_minority() -> None:
+    footer = "Westfield PD Policy Manual - {n}"
+    pages = [["Plate reads are deleted after 30 days.", "Hits are kept as evidence."],
+             ["Access requires a case number.", "Audits are monthly."],
+             ["Sharing is limited to state agencies.", "The chief reports yearly."]]
+    lines = [line for n, page in enumerate(pages, 1) for line in (*page, footer.format(n=n))]
+    source = read_document("\n".join(lines).encode(), name="policy.txt")
+    assert "Westfield PD Policy Manual" not in source.text
+    assert source.text.split("\n") == [line for page in pages for line in page]
+
+
+def test_a_document_of_nothing_but_furniture_says_what_was_removed() -> None:
+    text = "\n".join(["Copyright 2025 Town of Eastbrook. All rights reserved."] * 3
+                     + ["Page 1 of 2", "Page 2 of 2"])
+    with pytest.raises(EmptyDocumentError) as caught:
+        read_document(text.encode(), name="frame.txt")
+    message = str(caught.value)
+    assert message.startswith("frame.txt: no policy text is left to score")
+    assert 'all 5 of its lines were page furniture' in message
+    assert '5 copyright or "Page N of M" lines' in message
+    assert "no text could be extracted" not in message
+    assert "\n" not in message
+
+
 def test_text_encodings_and_ligatures() -> None:
     assert read_document("Data is ﬁled for 30 days.".encode(), name="a.txt").text == (
         "Data is filed for 30 days."
