@@ -337,6 +337,71 @@ def test_a_document_of_nothing_but_furniture_says_what_was_removed() -> None:
     assert "\n" not in message
 
 
+def _drawn_pdf(pages: list[list[tuple[int, str]]]) -> bytes:
+    """A PDF whose pages draw (y, text) lines in the order given: the content stream's
+    order, which is the order PDFium reads them in, whatever their place on the page."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=letter, invariant=1)
+    for lines in pages:
+        for y, text in lines:
+            pdf.drawString(72, y, text)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _page(number: int, body: list[str]) -> list[tuple[int, str]]:
+    top = [(760, "Eastbrook County Sheriff Policy Manual"), (746, "License Plate Readers")]
+    lines = [(730 - 14 * i, text) for i, text in enumerate(body)]
+    return [*top, *lines, (40, f"Eastbrook County Sheriff - Policy 462 - page {number}")]
+
+
+_SUBJECTS = ("alerts queries audits cameras images requests logs reports shifts stops "
+             "warrants cases notes vendors trainees").split()
+_ROLES = "sergeant clerk analyst lieutenant captain auditor".split()
+
+
+def _prose(page: int, count: int) -> list[str]:
+    """Distinct body lines (digits aside) of full width, so none looks like furniture."""
+    return [f"Members log the {_SUBJECTS[(page * 5 + i) % 15]} of each patrol and the "
+            f"{_ROLES[(page + i) % 6]} reviews them before the {_SUBJECTS[i]} are closed."
+            for i in range(count)]
+
+
+def test_a_sentence_end_recurring_mid_page_is_not_a_running_footer() -> None:
+    # Issue 11: the end of a sentence that recurs on two pages of three ("… in keeping
+    # with Eastbrook" / "County Sheriff general order 212.") was dropped as furniture.
+    ending = "County Sheriff general order 212."
+    first = ("(g) Members who misuse the readers or the data may be disciplined in keeping "
+             "with Eastbrook")
+    second = ("(h) Members who share plate data without approval may be disciplined in "
+              "keeping with Eastbrook")
+    pages = [
+        _page(1, _prose(1, 10)),
+        _page(2, [*_prose(2, 5), first, ending, *_prose(2, 5)]),
+        _page(3, [*_prose(3, 5), second, ending, *_prose(3, 5)]),
+    ]
+    source = read_document(_drawn_pdf(pages), name="policy.pdf")
+    lines = source.text.split("\n")
+    assert f"{first} {ending}" in lines
+    assert f"{second} {ending}" in lines
+    # The real furniture is still gone.
+    assert "Policy Manual" not in source.text
+    assert "Policy 462" not in source.text
+
+
+def test_a_footer_drawn_mid_stream_is_still_running_furniture() -> None:
+    footer = "Eastbrook County Sheriff - Policy 462 - page {n}"
+    pages = []
+    for n in range(1, 5):
+        body = [(730 - 14 * i, line) for i, line in enumerate(_prose(n, 6))]
+        # The footer sits at the bottom of the page but is drawn between two body lines.
+        pages.append([*body[:3], (40, footer.format(n=n)), *body[3:]])
+    source = read_document(_drawn_pdf(pages), name="policy.pdf")
+    assert "Eastbrook County Sheriff" not in source.text
+    assert source.text.split("\n") == [line for n in range(1, 5) for line in _prose(n, 6)]
+
+
 def test_text_encodings_and_ligatures() -> None:
     assert read_document("Data is ﬁled for 30 days.".encode(), name="a.txt").text == (
         "Data is filed for 30 days."

@@ -77,17 +77,18 @@ def normalise_line(text: str) -> str:
     return _RUNS_OF_SPACES.sub(" ", _SPACES.sub(" ", text)).strip()
 
 
-def _join_threshold(lines: list[RawLine]) -> int:
-    """Length at which a line probably ran to the right margin (so it was wrapped)."""
+def _join_threshold(lines: list[RawLine]) -> tuple[int, int]:
+    """Lengths at which a line probably ran to the right margin (so it was wrapped), and at
+    which it surely did (a full line of the page's prose)."""
     lengths = [len(line.text) for line in lines if len(line.text) > 20]
     if len(lengths) < 5:
-        return 60
+        return 60, _NEVER
     typical = statistics.quantiles(lengths, n=4)[2]  # 75th percentile
     if typical < _NARROWEST_WRAP:
         # Most lines are short: a list of names or label/value rows, not prose wrapped at
         # a margin. Joining by length would merge "Springfield PD" with "Shelbyville SO".
-        return _NEVER
-    return int(min(60, 0.65 * typical))
+        return _NEVER, _NEVER
+    return int(min(60, 0.65 * typical)), int(0.85 * typical)
 
 
 # Prose wrapped narrower than this is rare (even two-column PDFs run to ~45 characters);
@@ -98,10 +99,11 @@ _NEVER = 1 << 30
 
 def _continues(
     paragraph: str, line: str, threshold: int, last_line: int | None = None,
-    after: str | None = "",
+    after: str | None = "", full: int = _NEVER,
 ) -> bool:
     """Whether ``line`` continues ``paragraph``, whose last raw line was ``last_line`` long
-    (``after`` is the line below ``line``: empty at a blank line, None at the end)."""
+    (``after`` is the line below ``line``: empty at a blank line, None at the end; a line
+    of ``full`` characters or more ran to the right margin)."""
     # Only the paragraph's end matters; searching the whole growing paragraph for every
     # joined line made long unpunctuated text quadratic.
     previous = paragraph[-200:]
@@ -113,14 +115,16 @@ def _continues(
         return False
     if line[:1].islower() or _CONTINUES.search(previous):
         return True
+    length = len(paragraph) if last_line is None else last_line
     # List items often end without a full stop; a capitalised line after one is more
-    # likely the next paragraph than the item's continuation.
+    # likely the next paragraph than the item's continuation, unless the item ran full to
+    # the margin and this line finishes its sentence ("… in accordance with East" /
+    # "Side Police Department policy 12.").
     if _LIST_ITEM_START.match(paragraph):
-        return False
+        return length >= full and bool(_ENDS_SENTENCE.search(line)) and not line.isupper()
     # A line that ran to the margin was wrapped. Measure the last line, not the paragraph:
     # a short unpunctuated last line (a label, a heading) ends the paragraph however long
     # the lines before it were.
-    length = len(paragraph) if last_line is None else last_line
     return length >= threshold and not line.isupper() and not _is_label(line, after)
 
 
@@ -150,7 +154,7 @@ def _join(previous: str, line: str) -> str:
 
 def unwrap(lines: list[RawLine]) -> list[RawLine]:
     """Merge wrapped lines into paragraphs; a blank line always ends a paragraph."""
-    threshold = _join_threshold(lines)
+    threshold, full = _join_threshold(lines)
     merged: list[RawLine] = []
     blank_before = True
     for index, line in enumerate(lines):
@@ -160,7 +164,7 @@ def unwrap(lines: list[RawLine]) -> list[RawLine]:
         previous = merged[-1] if merged else None
         after = lines[index + 1].text if index + 1 < len(lines) else None
         if previous and not blank_before and _continues(
-            previous.text, line.text, threshold, previous.last_line, after
+            previous.text, line.text, threshold, previous.last_line, after, full
         ):
             joined = _join(previous.text, line.text)
             last_page = previous.breaks[-1][1] if previous.breaks else previous.page

@@ -87,22 +87,53 @@ def strip(pages: list[list[str]], *, paged: bool) -> list[list[str]]:
 
 
 def _paged_running(pages: list[list[str]]) -> list[list[bool]]:
-    """A line recurring (digits aside) on at least half the pages.
+    """Running headers and footers of a document with pages. A line (digits aside) is one
+    when it recurs
 
-    PDFs often draw the footer in the middle of the content stream, so position on the
-    page is not required, except for two-page documents, where only the top and bottom
-    lines count.
+    - on at least half the pages, among the top or bottom lines of each page it is on; or
+    - on three pages in four (at least three pages), anywhere on the page: PDFs often draw
+      the footer in the middle of the content stream.
+
+    Never, though, where it completes the sentence on the line above: "… in accordance
+    with East Palo" / "Alto Police Department policy 319." recurs on two pages of three,
+    and is text.
+
+    A two-page document counts only its top and bottom lines.
     """
     if len(pages) < 2:
         return [[False] * len(lines) for lines in pages]
-    counts: Counter[str] = Counter()
+    on_pages: Counter[str] = Counter()
     for lines in pages:
         body = [line for line in lines if line]
-        candidates = body[:_EDGE] + body[-_EDGE:] if len(pages) == 2 else body
-        counts.update({key(line) for line in candidates if letters(line) >= 4})
-    threshold = max(2, -(-len(pages) // 2))
-    repeated = {k for k, n in counts.items() if n >= threshold}
-    return [[bool(line) and key(line) in repeated for line in lines] for lines in pages]
+        counted = body[:_EDGE] + body[-_EDGE:] if len(pages) == 2 else body
+        on_pages.update({key(line) for line in counted if letters(line) >= 4})
+    half = max(2, -(-len(pages) // 2))
+    most = max(3, -(-3 * len(pages) // 4)) if len(pages) > 2 else len(pages) + 1
+    running: list[list[bool]] = []
+    for lines in pages:
+        nonblank = [i for i, line in enumerate(lines) if line]
+        edges = set(nonblank[:_EDGE] + nonblank[-_EDGE:])
+        flags = [False] * len(lines)
+        previous = ""  # the line above, unless it was furniture
+        for i in nonblank:
+            line = lines[i]
+            n = on_pages[key(line)] if letters(line) >= 4 else 0
+            flags[i] = (n >= most or (n >= half and i in edges)) and not _completes(
+                previous, line
+            )
+            previous = "" if flags[i] else line
+        running.append(flags)
+    return running
+
+
+_ENDS_SENTENCE = re.compile(r"[.:;!?][\"'”’)\]]*$")
+
+
+def _completes(previous: str, line: str) -> bool:
+    """Whether ``line`` carries on the unfinished sentence of the line above it."""
+    if not previous or _ENDS_SENTENCE.search(previous):
+        return False
+    return line[:1].islower() or bool(_ENDS_SENTENCE.search(line))
 
 
 def _copied_footers(pages: list[list[str]]) -> list[list[bool]]:
