@@ -171,6 +171,32 @@ def test_docx_zip_bomb_is_refused() -> None:
         read_document(buffer.getvalue(), name="bomb.docx")
 
 
+def test_docx_with_a_million_elements_is_refused_before_parsing(monkeypatch) -> None:
+    from tests.docx_builder import DOCUMENT_END, DOCUMENT_START, build_docx, paragraph
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the DOCX was parsed before its XML was counted")
+
+    import docx
+
+    monkeypatch.setattr(docx, "Document", never)
+    runs = [b"<w:r/>" * 1000] * 1001  # 1,001,000 runs in one paragraph: 6 MB of XML
+    data = build_docx([DOCUMENT_START, paragraph("ALPR data is purged after 30 days."),
+                       b"<w:p>", *runs, b"</w:p>", DOCUMENT_END])
+    with pytest.raises(TooLargeError, match=r"XML holds 1,001,0\d\d elements; the limit is "
+                                            r"1,000,000"):
+        read_document(data, name="runs.docx")
+
+
+def test_docx_text_past_the_character_limit_is_refused_while_reading() -> None:
+    from tests.docx_builder import DOCUMENT_END, DOCUMENT_START, build_docx, paragraph
+
+    line = paragraph("Plate reads are deleted after 30 days unless they are evidence. " * 10)
+    data = build_docx([DOCUMENT_START, *[line] * 2000, DOCUMENT_END])
+    with pytest.raises(TooLargeError, match=r"more than 100,000 characters of text"):
+        read_document(data, name="long.docx", limits=Limits(max_characters=100_000))
+
+
 def test_docx_headings_lists_and_tables() -> None:
     docx = pytest.importorskip("docx")
     document = docx.Document()
