@@ -101,10 +101,51 @@ def test_a_pdf_inflating_to_a_gigabyte_is_refused() -> None:
     assert_one_line_error(run_hostile("PDF inflating to 1 GB"), "TooLargeError", "inflates to")
 
 
+def test_pdf_streams_past_the_total_are_refused() -> None:
+    """Each stream under the one-stream limit, together past the all-streams limit."""
+    assert_one_line_error(run_hostile("PDF streams inflating to 300 MB together"),
+                          "TooLargeError", "streams inflate to more than 256.0 MB")
+
+
+def test_a_docx_inflating_to_a_gigabyte_is_refused() -> None:
+    assert_one_line_error(run_hostile("DOCX inflating to 1 GB"), "TooLargeError",
+                          "unpacks to 1024.0 MB; the limit is 100.0 MB")
+
+
+def test_a_docx_understating_its_part_is_refused_as_damaged() -> None:
+    # The declared sizes pass every limit; the part is proved against them piece by piece.
+    assert_one_line_error(run_hostile("DOCX understating a 1 GB part"),
+                          "CorruptDocumentError", "Bad CRC-32 for file 'word/document.xml'")
+
+
+def test_a_docx_of_many_parts_past_the_total_is_refused() -> None:
+    assert_one_line_error(run_hostile("DOCX of 200 parts, 120 MB"), "TooLargeError",
+                          "unpacks to 117.2 MB; the limit is 100.0 MB")
+
+
+def test_a_docx_nested_deeper_than_word_writes_is_refused() -> None:
+    assert_one_line_error(run_hostile("DOCX nested 100,000 deep"), "CorruptDocumentError",
+                          "nested more than 256 levels deep")
+
+
+def test_a_docx_with_too_much_xml_is_refused_before_parsing() -> None:
+    assert_one_line_error(run_hostile("DOCX with 33 MB of XML"), "TooLargeError",
+                          "word/document.xml is 33.0 MB of XML; the limit is 32.0 MB")
+
+
+def test_a_docx_of_a_million_empty_paragraphs_is_refused() -> None:
+    assert_one_line_error(run_hostile("DOCX of 1,300,000 paragraphs in 31 MB"),
+                          "TooLargeError", "1,301,001 paragraphs and tables; the limit is 100,000")
+
+
 def test_every_hostile_input_has_a_test() -> None:
     tested = {"markdown-like 62 KB", "open link brackets 90 KB", "durations 570 KB",
               "single line 3,000,000 characters", "single line 1,000,000 characters",
-              "HTML 200,000 deep", "PDF inflating to 1 GB"}
+              "HTML 200,000 deep", "PDF inflating to 1 GB",
+              "PDF streams inflating to 300 MB together", "DOCX inflating to 1 GB",
+              "DOCX understating a 1 GB part", "DOCX of 200 parts, 120 MB",
+              "DOCX nested 100,000 deep", "DOCX with 33 MB of XML",
+              "DOCX of 1,300,000 paragraphs in 31 MB"}
     assert set(HOSTILE) == tested
 
 

@@ -171,6 +171,32 @@ def test_docx_zip_bomb_is_refused() -> None:
         read_document(buffer.getvalue(), name="bomb.docx")
 
 
+def test_docx_with_a_million_elements_is_refused_before_parsing(monkeypatch) -> None:
+    from tests.docx_builder import DOCUMENT_END, DOCUMENT_START, build_docx, paragraph
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the DOCX was parsed before its XML was counted")
+
+    import docx
+
+    monkeypatch.setattr(docx, "Document", never)
+    runs = [b"<w:r/>" * 1000] * 1001  # 1,001,000 runs in one paragraph: 6 MB of XML
+    data = build_docx([DOCUMENT_START, paragraph("ALPR data is purged after 30 days."),
+                       b"<w:p>", *runs, b"</w:p>", DOCUMENT_END])
+    with pytest.raises(TooLargeError, match=r"XML holds 1,001,0\d\d elements; the limit is "
+                                            r"1,000,000"):
+        read_document(data, name="runs.docx")
+
+
+def test_docx_text_past_the_character_limit_is_refused_while_reading() -> None:
+    from tests.docx_builder import DOCUMENT_END, DOCUMENT_START, build_docx, paragraph
+
+    line = paragraph("Plate reads are deleted after 30 days unless they are evidence. " * 10)
+    data = build_docx([DOCUMENT_START, *[line] * 2000, DOCUMENT_END])
+    with pytest.raises(TooLargeError, match=r"more than 100,000 characters of text"):
+        read_document(data, name="long.docx", limits=Limits(max_characters=100_000))
+
+
 def test_docx_headings_lists_and_tables() -> None:
     docx = pytest.importorskip("docx")
     document = docx.Document()
@@ -295,6 +321,111 @@ def test_plain_text_wrapped_lines_and_copied_footers() -> None:
         "(a) Hit records follow the evidence schedule.",
     ]
     assert source.pages == []
+
+
+def test_a_text_of_one_numbered_line_repeated_is_its_body_not_a_footer() -> None:
+    # Issue 10/11: every line looked like a copied footer (digits aside, the same line
+    # 3+ times), all of it was dropped, and the text was refused as empty.
+    line = "Stored plate images are erased after 45 days. Item {n}."
+    text = "\n".join(line.format(n=n) for n in range(1, 9))
+    source = read_document(text.encode(), name="repeated.txt")
+    assert source.text.count("Stored plate images are erased after 45 days.") == 8
+
+
+def test_a_pdf_whose_pages_repeat_one_line_keeps_it() -> None:
+    pages = [[f"Stored plate images are erased after 45 days (sheet {n})."] for n in range(1, 5)]
+    source = read_document(make_pdf(pages, furniture=False), name="repeated.pdf")
+    assert source.text.count("Stored plate images are erased after 45 days") == 4
+    assert source.page_at(source.text.rindex("Stored plate")) == 4
+
+
+def test_copied_footers_are_still_dropped_when_they_are_a_minority() -> None:
+    footer = "Westfield PD Policy Manual - {n}"
+    pages = [["Plate reads are deleted after 30 days.", "Hits are kept as evidence."],
+             ["Access requires a case number.", "Audits are monthly."],
+             ["Sharing is limited to state agencies.", "The chief reports yearly."]]
+    lines = [line for n, page in enumerate(pages, 1) for line in (*page, footer.format(n=n))]
+    source = read_document("\n".join(lines).encode(), name="policy.txt")
+    assert "Westfield PD Policy Manual" not in source.text
+    assert source.text.split("\n") == [line for page in pages for line in page]
+
+
+def test_a_document_of_nothing_but_furniture_says_what_was_removed() -> None:
+    text = "\n".join(["Copyright 2025 Town of Eastbrook. All rights reserved."] * 3
+                     + ["Page 1 of 2", "Page 2 of 2"])
+    with pytest.raises(EmptyDocumentError) as caught:
+        read_document(text.encode(), name="frame.txt")
+    message = str(caught.value)
+    assert message.startswith("frame.txt: no policy text is left to score")
+    assert 'all 5 of its lines were page furniture' in message
+    assert '5 copyright or "Page N of M" lines' in message
+    assert "no text could be extracted" not in message
+    assert "\n" not in message
+
+
+def _drawn_pdf(pages: list[list[tuple[int, str]]]) -> bytes:
+    """A PDF whose pages draw (y, text) lines in the order given: the content stream's
+    order, which is the order PDFium reads them in, whatever their place on the page."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=letter, invariant=1)
+    for lines in pages:
+        for y, text in lines:
+            pdf.drawString(72, y, text)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _page(number: int, body: list[str]) -> list[tuple[int, str]]:
+    top = [(760, "Eastbrook County Sheriff Policy Manual"), (746, "License Plate Readers")]
+    lines = [(730 - 14 * i, text) for i, text in enumerate(body)]
+    return [*top, *lines, (40, f"Eastbrook County Sheriff - Policy 462 - page {number}")]
+
+
+_SUBJECTS = ("alerts queries audits cameras images requests logs reports shifts stops "
+             "warrants cases notes vendors trainees").split()
+_ROLES = "sergeant clerk analyst lieutenant captain auditor".split()
+
+
+def _prose(page: int, count: int) -> list[str]:
+    """Distinct body lines (digits aside) of full width, so none looks like furniture."""
+    return [f"Members log the {_SUBJECTS[(page * 5 + i) % 15]} of each patrol and the "
+            f"{_ROLES[(page + i) % 6]} reviews them before the {_SUBJECTS[i]} are closed."
+            for i in range(count)]
+
+
+def test_a_sentence_end_recurring_mid_page_is_not_a_running_footer() -> None:
+    # Issue 11: the end of a sentence that recurs on two pages of three ("… in keeping
+    # with Eastbrook" / "County Sheriff general order 212.") was dropped as furniture.
+    ending = "County Sheriff general order 212."
+    first = ("(g) Members who misuse the readers or the data may be disciplined in keeping "
+             "with Eastbrook")
+    second = ("(h) Members who share plate data without approval may be disciplined in "
+              "keeping with Eastbrook")
+    pages = [
+        _page(1, _prose(1, 10)),
+        _page(2, [*_prose(2, 5), first, ending, *_prose(2, 5)]),
+        _page(3, [*_prose(3, 5), second, ending, *_prose(3, 5)]),
+    ]
+    source = read_document(_drawn_pdf(pages), name="policy.pdf")
+    lines = source.text.split("\n")
+    assert f"{first} {ending}" in lines
+    assert f"{second} {ending}" in lines
+    # The real furniture is still gone.
+    assert "Policy Manual" not in source.text
+    assert "Policy 462" not in source.text
+
+
+def test_a_footer_drawn_mid_stream_is_still_running_furniture() -> None:
+    footer = "Eastbrook County Sheriff - Policy 462 - page {n}"
+    pages = []
+    for n in range(1, 5):
+        body = [(730 - 14 * i, line) for i, line in enumerate(_prose(n, 6))]
+        # The footer sits at the bottom of the page but is drawn between two body lines.
+        pages.append([*body[:3], (40, footer.format(n=n)), *body[3:]])
+    source = read_document(_drawn_pdf(pages), name="policy.pdf")
+    assert "Eastbrook County Sheriff" not in source.text
+    assert source.text.split("\n") == [line for n in range(1, 5) for line in _prose(n, 6)]
 
 
 def test_text_encodings_and_ligatures() -> None:

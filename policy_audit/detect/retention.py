@@ -10,7 +10,10 @@ Cues (``Finding.cues``):
 - ``retention.no_period``: deletion or storage said to happen, with no period.
 Scope cues say what data the clause governs: ``scope.nonhit`` (expressly data not tied to
 a hit or investigation), ``scope.hit`` (hit, evidence or case data only), ``scope.other``
-(other records: query logs, audit trails, hot lists, video, requests), ``scope.general``.
+(other records: query logs, audit trails, hot lists, video, requests, a record of the
+training), ``scope.general``. The data is named by the subject of a passive verb ("plate
+reads shall be purged") or the object of an active one ("the agency shall keep a record of
+the training each operator completes").
 """
 
 from __future__ import annotations
@@ -89,13 +92,40 @@ _INDEFINITE_RE = fast_pattern(
 _NEGATED_MAX_RE = fast_pattern(r"(?i)\b(?:more|longer)\s+than\b|\bbeyond\b|\bin\s+excess\s+of\b")
 
 
+# Words that name the plate data itself (or hit data, which the hit scope reads).
+_DATA_WORD = (
+    r"ALPR|LPR|plates?|reads?|scans?|images?|photo\w*|pictures?|data|captures?|detections?|"
+    r"vehicles?|hits?|alerts?|matches|evidence|footage|information"
+)
+# "a record of the training each operator completes", "a log of every request", "a list
+# of the agencies": a record kept *about* something. It is plate data only when the head
+# of what it records is ("a record of each plate the camera reads", "copies of the data");
+# otherwise ("a copy of every request for ALPR data") it is another record. The head is
+# read up to the complement's own preposition or relative word, at most six words.
+_RECORD_OF_RE = re.compile(
+    r"(?i)\b(?:records?|logs?|lists?|histor(?:y|ies)|documentation|registers?|rosters?|"
+    r"certificates?|copies|copy|reports?|files?)\s+(?:of|for|on|about|showing|documenting)\s+"
+    r"(?P<what>[\w'’-]+(?:\s+(?!(?:of|for|from|by|with|about|on|in|to|that|which|who|whose|"
+    r"shall|must|will|may|is|are|be)\b)[\w'’-]+){0,5})"
+)
+_DATA_WORD_RE = re.compile(rf"(?i)\b(?:{_DATA_WORD})\b")
+
+
+def _records_other(words: str) -> bool:
+    """A record, log or list of something other than plate data."""
+    return any(not _DATA_WORD_RE.search(m["what"]) for m in _RECORD_OF_RE.finditer(words))
+
+
 def _scope(subject: str) -> str:
-    """What data the clause governs, read from its subject (the words before the verb)."""
+    """What data the clause governs, read from the words that name it: the subject of a
+    passive verb ("plate reads shall be purged"), or the object of an active one."""
     nonhit = bool(_NONHIT_RE.search(subject))
     rest = _NONHIT_RE.sub(" ", subject)
     if _RESIDUAL_RE.search(rest):
         return "residual"  # "all other data": the complement of the clause before it
-    if _OTHER_RECORD_RE.search(rest) and not re.search(r"(?i)\b(?:ALPR|LPR|plate)\s+data\b", rest):
+    if _records_other(rest) or (
+        _OTHER_RECORD_RE.search(rest) and not re.search(r"(?i)\b(?:ALPR|LPR|plate)\s+data\b", rest)
+    ):
         return "other"
     if _HIT_RE.search(rest):
         return "hit"
@@ -158,6 +188,32 @@ def read(clause: Clause) -> list[Finding]:
     return findings
 
 
+# A participle ("shall be purged", "are automatically deleted", "data retained by the
+# vendor") names what is kept in the words before it; an active verb ("shall keep",
+# "retains", "will purge", "keeping") or a noun of destruction, in the words after it.
+_PARTICIPLE_RE = re.compile(r"(?i)(?:ed|kept|held|written|\bof|\bfrom)$")
+# Where the object ends: the period, a preposition that starts the when or where ("for
+# three years", "after 30 days", "in the cloud"), a condition, or punctuation.
+_OBJECT_END_RE = re.compile(
+    r"(?i)[,;:.()]|\b(?:for|after|within|until|upon|before|beyond|no\s+longer|in|on|at|by|"
+    r"from|unless|except|when|where|if|once|as|and\s+(?:shall|must|will|may))\b"
+)
+_OF_RE = re.compile(r"(?i)^of\s+")
+
+
+def _object(text: str, key: re.Match[str], end: int) -> str | None:
+    """What an active verb keeps or destroys ("keep [a record of the training each operator
+    completes] for three years"; "destruction [of training records]"); None for a passive
+    verb, whose subject the caller reads."""
+    word = key.group(0)
+    if key["noun"] or _PARTICIPLE_RE.search(word):
+        return None
+    after = text[key.end() : max(key.end(), end)][:160].lstrip()
+    after = _OF_RE.sub("", after) if word.lower().endswith(("ion", "ure")) else after
+    stop = _OBJECT_END_RE.search(after)
+    return (after[: stop.start()] if stop else after).strip() or None
+
+
 def _semicolon_parts(clause: Clause) -> list[Clause]:
     """ "Evidence may be kept two years; all other reads shall be purged in 30 days" holds
     two rules for two kinds of data: read each half on its own."""
@@ -192,6 +248,12 @@ def _read_part(clause: Clause, preceding: str) -> list[Finding]:
     reading = read_clause(text, key.start(), key.end())
     scope = _scope(text[: key.start()] + " " + text[key.end() : min(main_end, key.end() + 60)]
                    if key["noun"] else text[: key.start()])  # fmt: skip
+    periods = [d.start - clause.start for d in durations_all if d.start - clause.start > key.end()]
+    kept = _object(text, key, min([main_end, *periods]))
+    if kept and (object_scope := _scope(kept)) != "general":
+        # "The agency shall keep a record of the training …": what is kept is the object,
+        # not "the agency"; an object that names nothing in particular leaves the subject's.
+        scope = object_scope
     if scope == "residual" and _HIT_RE.search(preceding):
         scope = "nonhit"  # "…evidence may be kept…; all other reads …": the non-hit rest
     durations = [d for d in durations_all if d.start - clause.start < main_end]

@@ -15,7 +15,8 @@ from ..errors import EmptyDocumentError, InputError, TooLargeError
 from ..models import ExtractionQuality, SourceText
 from ..registry import extractors
 from . import formats  # noqa: F401  (registers one extractor per format)
-from .clean import assemble
+from .clean import assemble, normalise_pages
+from .furniture import explain_empty
 from .limits import Limits, megabytes
 from .ocr import Progress
 from .pdf import PdfText
@@ -66,7 +67,7 @@ def read_document(
             f"{name}: {len(text):,} characters of text; the limit is {limits.max_characters:,}"
         )
     if not text.strip():
-        raise EmptyDocumentError(f"{name}: no text could be extracted; there is nothing to score")
+        raise EmptyDocumentError(_nothing_left(name, extracted.pages, paged=extracted.paged))
     longest = max(map(len, text.split("\n")))
     if longest > limits.max_line_characters:
         raise TooLargeError(
@@ -96,6 +97,15 @@ def _visible_characters(pages: list[list[str]], limit: int) -> int:
             if count > limit:
                 return count
     return count
+
+
+def _nothing_left(name: str, pages: list[list[str]], *, paged: bool) -> str:
+    """Why no text is left: none was extracted, or all of it was page furniture."""
+    removed = explain_empty(normalise_pages(pages), paged=paged)
+    if removed is None:
+        return f"{name}: no text could be extracted; there is nothing to score"
+    return (f"{name}: no policy text is left to score: {removed}. Send the policy's own "
+            "text, not only its page headers, footers and numbers")
 
 
 def source_from_text(text: str, name: str = "pasted text") -> SourceText:

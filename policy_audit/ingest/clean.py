@@ -8,10 +8,9 @@ back to pages. Repairs, in order:
   line-end hyphen markers become real line breaks again, repaired like any other.
   Control characters (NUL and the rest of C0 but tab and line ends) are removed, or
   become a space where they separate words.
-- Running headers and footers: a line near the top or bottom of most pages (digits
-  ignored, so "Page 3 of 9" and "Page 4 of 9" are the same line), bare page numbers,
+- Page furniture (``furniture.py``): running headers and footers, bare page numbers,
   "Page N of M", copyright lines, and in page-less text, numbered lines repeated 3+ times
-  (the footer of a PDF someone copied to text).
+  (the footer of a PDF someone copied to text); never half the document or more.
 - Broken lines: a line that does not end a sentence is joined to the next when the next
   continues it (lower-case start, or the line ran to the margin); a lone list marker such
   as "(a)" is joined to its item. Headings, labels and list items keep their own lines.
@@ -24,10 +23,11 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import PageSpan
+from . import furniture
+from .furniture import STARTS_BLOCK as _STARTS_BLOCK
 
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]+")
 _RUNS_OF_SPACES = re.compile(r" {2,}")
@@ -39,20 +39,7 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\ufffe\u00ad]")
 # words on either side stay apart; the rest are dropped.
 _CONTROL_SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1f]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
-_DIGITS = re.compile(r"\d+")
-
-_PAGE_NUMBER = re.compile(
-    r"(?i)^(?:[-–—]\s*)?(?:page\s*)?#(?:\s*(?:of|/)\s*#)?(?:\s*[-–—])?$"
-)
-_PAGE_OF = re.compile(r"(?i)\bpage\s+\d+\s+(?:of|/)\s+\d+\b")
-_COPYRIGHT = re.compile(r"(?i)^(?:copyright\b|©|\(c\)\s*\d{4}).{0,200}$|all rights reserved")
-
 _LIST_MARKER_ONLY = re.compile(r"^(?:\(?[A-Za-z0-9]{1,3}[.)]|[•▪●◦·*-])$")
-_STARTS_BLOCK = re.compile(
-    r"^(?:\(?[A-Za-z0-9]{1,3}[.)]\s|[•▪●◦·*–-]\s|#{1,6}\s|§\s*\d|\d{1,4}(?:\.\d{1,3})+\.?\s"
-    r"|(?:section|article|chapter|part)\s+[\dIVX]+\b)",
-    re.IGNORECASE,
-)
 _LIST_ITEM_START = re.compile(r"^(?:\(?[A-Za-z0-9]{1,3}[.)]\s|[•▪●◦·*–-]\s)")
 _ENDS_SENTENCE = re.compile(r"[.:;!?][\"'”’)\]]*$")
 _CONTINUES = re.compile(
@@ -90,72 +77,18 @@ def normalise_line(text: str) -> str:
     return _RUNS_OF_SPACES.sub(" ", _SPACES.sub(" ", text)).strip()
 
 
-def _key(text: str) -> str:
-    return _DIGITS.sub("#", text.lower())
-
-
-def drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """Remove running headers/footers and page numbers from each page's lines.
-
-    A line is furniture when (digits aside) it recurs on at least half the pages. PDFs
-    often draw the footer in the middle of the content stream, so position on the page is
-    not required, except for two-page documents, where only the top and bottom lines count.
-    """
-    if len(pages) < 2:
-        return pages
-    edge = 4
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        body = [line for line in lines if line]
-        candidates = body[:edge] + body[-edge:] if len(pages) == 2 else body
-        counts.update({_key(line) for line in candidates if _letters(line) >= 4})
-    threshold = max(2, -(-len(pages) // 2))
-    repeated = {key for key, n in counts.items() if n >= threshold}
-    cleaned: list[list[str]] = []
-    for lines in pages:
-        nonblank = [i for i, line in enumerate(lines) if line]
-        edges = set(nonblank[:edge] + nonblank[-edge:])
-        cleaned.append([
-            line for i, line in enumerate(lines)
-            if not (_key(line) in repeated or (i in edges and _PAGE_NUMBER.match(_key(line))))
-        ])
-    return cleaned
-
-
-def _letters(line: str) -> int:
-    return sum(map(str.isalpha, line))  # map: three times faster than a generator
-
-
-def drop_repeated_footers(lines: list[str]) -> list[str]:
-    """Page-less text: drop numbered lines repeated 3+ times (a copied PDF's footer)."""
-    counts = Counter(_key(line) for line in lines if line)
-    def furniture(line: str) -> bool:
-        key = _key(line)
-        return (
-            counts[key] >= 3 and "#" in key and len(line) < 120
-            and _letters(key) >= 4 and not _STARTS_BLOCK.match(line)
-        )
-    return [line for line in lines if not (line and furniture(line))]
-
-
-def _is_boilerplate(line: str) -> bool:
-    return bool(
-        (_PAGE_OF.search(line) and len(line) < 100)
-        or (_COPYRIGHT.search(line) and len(line) < 200)
-    )
-
-
-def _join_threshold(lines: list[RawLine]) -> int:
-    """Length at which a line probably ran to the right margin (so it was wrapped)."""
+def _join_threshold(lines: list[RawLine]) -> tuple[int, int]:
+    """Lengths at which a line probably ran to the right margin (so it was wrapped), and at
+    which it surely did (a full line of the page's prose)."""
     lengths = [len(line.text) for line in lines if len(line.text) > 20]
     if len(lengths) < 5:
-        return 60
+        return 60, _NEVER
     typical = statistics.quantiles(lengths, n=4)[2]  # 75th percentile
     if typical < _NARROWEST_WRAP:
         # Most lines are short: a list of names or label/value rows, not prose wrapped at
         # a margin. Joining by length would merge "Springfield PD" with "Shelbyville SO".
-        return _NEVER
-    return int(min(60, 0.65 * typical))
+        return _NEVER, _NEVER
+    return int(min(60, 0.65 * typical)), int(0.85 * typical)
 
 
 # Prose wrapped narrower than this is rare (even two-column PDFs run to ~45 characters);
@@ -166,10 +99,11 @@ _NEVER = 1 << 30
 
 def _continues(
     paragraph: str, line: str, threshold: int, last_line: int | None = None,
-    after: str | None = "",
+    after: str | None = "", full: int = _NEVER,
 ) -> bool:
     """Whether ``line`` continues ``paragraph``, whose last raw line was ``last_line`` long
-    (``after`` is the line below ``line``: empty at a blank line, None at the end)."""
+    (``after`` is the line below ``line``: empty at a blank line, None at the end; a line
+    of ``full`` characters or more ran to the right margin)."""
     # Only the paragraph's end matters; searching the whole growing paragraph for every
     # joined line made long unpunctuated text quadratic.
     previous = paragraph[-200:]
@@ -181,14 +115,16 @@ def _continues(
         return False
     if line[:1].islower() or _CONTINUES.search(previous):
         return True
+    length = len(paragraph) if last_line is None else last_line
     # List items often end without a full stop; a capitalised line after one is more
-    # likely the next paragraph than the item's continuation.
+    # likely the next paragraph than the item's continuation, unless the item ran full to
+    # the margin and this line finishes its sentence ("… in accordance with East" /
+    # "Side Police Department policy 12.").
     if _LIST_ITEM_START.match(paragraph):
-        return False
+        return length >= full and bool(_ENDS_SENTENCE.search(line)) and not line.isupper()
     # A line that ran to the margin was wrapped. Measure the last line, not the paragraph:
     # a short unpunctuated last line (a label, a heading) ends the paragraph however long
     # the lines before it were.
-    length = len(paragraph) if last_line is None else last_line
     return length >= threshold and not line.isupper() and not _is_label(line, after)
 
 
@@ -218,7 +154,7 @@ def _join(previous: str, line: str) -> str:
 
 def unwrap(lines: list[RawLine]) -> list[RawLine]:
     """Merge wrapped lines into paragraphs; a blank line always ends a paragraph."""
-    threshold = _join_threshold(lines)
+    threshold, full = _join_threshold(lines)
     merged: list[RawLine] = []
     blank_before = True
     for index, line in enumerate(lines):
@@ -228,7 +164,7 @@ def unwrap(lines: list[RawLine]) -> list[RawLine]:
         previous = merged[-1] if merged else None
         after = lines[index + 1].text if index + 1 < len(lines) else None
         if previous and not blank_before and _continues(
-            previous.text, line.text, threshold, previous.last_line, after
+            previous.text, line.text, threshold, previous.last_line, after, full
         ):
             joined = _join(previous.text, line.text)
             last_page = previous.breaks[-1][1] if previous.breaks else previous.page
@@ -244,22 +180,19 @@ def unwrap(lines: list[RawLine]) -> list[RawLine]:
 
 def assemble(pages: list[list[str]], *, paged: bool) -> tuple[str, list[PageSpan]]:
     """Clean and join pages of raw lines into (text, page map)."""
-    pages = [[normalise_line(line) for line in _split_soft_hyphens(page)] for page in pages]
-    if paged:
-        pages = drop_page_furniture(pages)
-    elif pages:
-        pages = [drop_repeated_footers(pages[0])]
+    pages = furniture.strip(normalise_pages(pages), paged=paged)
     lines: list[RawLine] = []
     for number, page in enumerate(pages, start=1):
-        lines.extend(
-            RawLine(line, number if paged else None)
-            for line in page
-            if not (line and _is_boilerplate(line))
-        )
+        lines.extend(RawLine(line, number if paged else None) for line in page)
         lines.append(RawLine("", None))  # a page break ends a paragraph unless unwrap joins
     paragraphs = unwrap(_soft_page_breaks(lines) if paged else lines)
     text = "\n".join(p.text for p in paragraphs)
     return text, page_map(paragraphs, len(text)) if paged else []
+
+
+def normalise_pages(pages: list[list[str]]) -> list[list[str]]:
+    """Each raw line normalised, soft-hyphen joins split again: what furniture is read from."""
+    return [[normalise_line(line) for line in _split_soft_hyphens(page)] for page in pages]
 
 
 def _split_soft_hyphens(lines: list[str]) -> list[str]:

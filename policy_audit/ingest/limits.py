@@ -16,6 +16,12 @@ class Limits(BaseModel):
     max_unzipped_bytes: int = Field(
         default=100 * MB, gt=0, description="Uncompressed size of a DOCX (zip bomb guard)."
     )
+    # 32 MB of XML (a 300-page policy needs a few MB) parses to about 500 MB in lxml; a
+    # part denser than that compresses past the 200:1 bomb ratio and is refused anyway.
+    max_docx_xml_bytes: int = Field(
+        default=32 * MB, gt=0,
+        description="Uncompressed size of one XML part of a DOCX (parsed whole into memory).",
+    )
     # 1,000,000 (the server's default too): the costliest text measured, every sentence a
     # retention and sharing rule, takes 6 s of CPU at this length; at 3,000,000 it took
     # 19 s and 430 MB, too close to the 60 s deadline on a busy machine. 300 PDF pages of
