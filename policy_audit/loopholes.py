@@ -59,13 +59,13 @@ def find_loopholes(doc: Doc, source: SourceText) -> list[LoopholeFound]:
     its wording. A loophole is read sentence by sentence: a sentence is searched only when
     it holds a word the loophole's wording needs (``policy_audit.prefilter``), and a
     question ("Can other agencies see our data?") is not a rule."""
-    from .segment import text_of  # spaCy is loaded only when a document is read
+    from .segment import sentence_bounds, text_of  # spaCy loads only to read a document
 
     patterns = library()
     whole = text_of(doc)
     quotes: dict[str, list[Evidence]] = {loophole.id: [] for loophole, _ in patterns}
-    for sentence in doc.sents:
-        raw = whole[sentence.start_char : sentence.end_char]
+    for sentence_start, sentence_end in sentence_bounds(doc):
+        raw = whole[sentence_start:sentence_end]
         text = raw.strip()
         if not text or text.endswith("?"):
             continue
@@ -76,7 +76,7 @@ def find_loopholes(doc: Doc, source: SourceText) -> list[LoopholeFound]:
                 continue
             if pattern.search(text) is None:
                 continue
-            start = sentence.start_char + (len(raw) - len(raw.lstrip()))
+            start = sentence_start + (len(raw) - len(raw.lstrip()))
             cue = f"loophole.{loophole.id}"
             found.append(Evidence(
                 text=text, start=start, end=start + len(text), page=source.page_at(start),

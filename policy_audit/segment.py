@@ -152,6 +152,10 @@ def structure_component(doc: Doc) -> Doc:
         doc.from_array([SENT_START], flags)  # type: ignore[arg-type]  # spaCy's stub: Ints2d
     doc.user_data["policy_audit_lines"] = lines
     doc.user_data["policy_audit_fields"] = fields_of(lines)
+    # Where each token and each sentence starts, as plain numbers: readers look these up
+    # thousands of times, and each spaCy Token or Span made for it is a Python object.
+    doc.user_data[_TOKEN_STARTS] = offsets.tolist()
+    doc.user_data[_SENTENCE_STARTS] = offsets[signs == 1].tolist() if len(signs) else []
     sections: list[Span] = []
     headings = [line for line in lines if line.kind == "heading"]
     for index, heading in enumerate(headings):
@@ -210,6 +214,8 @@ def make_doc(text: str) -> Doc:
 
 
 _TEXT = "policy_audit_text"
+_TOKEN_STARTS = "policy_audit_token_starts"
+_SENTENCE_STARTS = "policy_audit_sentence_starts"
 
 # spaCy's tokenizer caches how it split each whitespace-delimited chunk, but stops caching
 # for the rest of a document once a special case ("don't", "a.m.", "No.") has been seen in
@@ -220,6 +226,13 @@ _TEXT = "policy_audit_text"
 # chunks seen is bounded: past it, new chunks are tokenized the ordinary way.
 _CACHED_CHUNKS: set[str] = set()
 _CACHED_CHUNKS_LIMIT = 200_000
+
+
+def learn_words(text: str) -> None:
+    """Cache how the tokenizer splits the words of ``text`` (a worker learns its rubrics'
+    examples and model language when it starts, so the first policies it reads, which use
+    the same vocabulary, do not pay for splitting every word)."""
+    _cache_words(tokenizer_of(get_nlp()), text)
 
 
 def _cache_words(tokenizer: Tokenizer, text: str) -> None:
@@ -237,6 +250,20 @@ def text_of(doc: Doc) -> str:
     """The Doc's text, without rebuilding it from its tokens when ``make_doc`` kept it."""
     text = doc.user_data.get(_TEXT)
     return text if isinstance(text, str) else doc.text
+
+
+def token_start(doc: Doc, index: int) -> int:
+    """Character offset of token ``index`` (``doc[index].idx`` without making a Token)."""
+    starts: list[int] = doc.user_data[_TOKEN_STARTS]
+    return starts[index]
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each sentence, in order: the same text as each of
+    ``doc.sents`` (a sentence runs to where the next one starts), without making Spans."""
+    starts: list[int] = doc.user_data[_SENTENCE_STARTS]
+    ends = [*starts[1:], len(text_of(doc))]
+    return list(zip(starts, ends, strict=True))
 
 
 def lines_of(doc: Doc) -> list[Line]:

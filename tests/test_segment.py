@@ -102,3 +102,13 @@ def test_the_cache_of_words_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> No
     doc = make_doc(text)
     assert len(segment._CACHED_CHUNKS) == 50
     assert [t.text for t in doc] == _plain_tokens(text)  # past the bound: read as usual
+
+
+def test_sentence_bounds_and_token_starts_agree_with_spacy() -> None:
+    from policy_audit.segment import sentence_bounds, token_start
+
+    doc = make_doc(POLICY + _SPECIALS)
+    text = doc.text
+    assert [text[a:b].strip() for a, b in sentence_bounds(doc)] == [
+        s.text.strip() for s in doc.sents]
+    assert [token_start(doc, i) for i in range(len(doc))] == [t.idx for t in doc]

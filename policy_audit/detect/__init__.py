@@ -23,7 +23,16 @@ from spacy.tokens import Doc
 from ..fields import Field
 from ..models import Finding, SourceText
 from ..registry import detectors
-from ..segment import Line, fields_in, get_nlp, lines_of, text_of, tokenizer_of
+from ..segment import (
+    Line,
+    fields_in,
+    get_nlp,
+    lines_of,
+    sentence_bounds,
+    text_of,
+    token_start,
+    tokenizer_of,
+)
 
 # Importing the detector modules registers their readers (registry.register_detector).
 from . import immigration, reporting, retention, sharing  # noqa: F401
@@ -96,12 +105,12 @@ def clauses_of(doc: Doc) -> list[Clause]:
     line_starts = [line.start for line in lines]
     whole = text_of(doc)
     clauses = []
-    for sent in doc.sents:
-        text = sent.text
+    for sentence_start, sentence_end in sentence_bounds(doc):
+        text = whole[sentence_start:sentence_end]
         stripped = text.strip()
         if not stripped:
             continue
-        start = sent.start_char + (len(text) - len(text.lstrip()))
+        start = sentence_start + (len(text) - len(text.lstrip()))
         index = max(0, bisect.bisect_right(line_starts, start) - 1)
         clauses.append(Clause(start, start + len(stripped), stripped, index, lines, whole))
     for clause, after in itertools.pairwise(clauses):
@@ -117,8 +126,8 @@ def detect(
     starts = [clause.start for clause in clauses]
     wanted: dict[str, set[int]] = {topic: set() for topic in READERS}
     vocab = doc.vocab.strings
-    for match_id, token_start, _ in _matcher()(doc):
-        char = doc[token_start].idx
+    for match_id, first, _ in _matcher()(doc):
+        char = token_start(doc, first)
         index = bisect.bisect_right(starts, char) - 1
         if index >= 0:
             wanted[vocab[match_id]].add(index)

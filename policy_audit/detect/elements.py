@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from ..models import Finding
 from ..prefilter import Prefiltered, fast_pattern
 from ..rubric import compiled
-from ..segment import get_nlp, tokenizer_of
+from ..segment import get_nlp, token_start, tokenizer_of
 from .clause import (
     CLAUSE_WINDOW,
     DISCRETIONARY,
@@ -128,8 +128,8 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
     starts = [clause.start for clause in clauses]
     marked: dict[str, set[int]] = {c.id: set() for c in wanted}
     strings = doc.vocab.strings
-    for match_id, token_start, _ in _matcher(key)(doc):
-        index = bisect.bisect_right(starts, doc[token_start].idx) - 1
+    for match_id, first, _ in _matcher(key)(doc):
+        index = bisect.bisect_right(starts, token_start(doc, first)) - 1
         if index >= 0:
             marked[strings[match_id]].add(index)
     contexts = [_context_of(clause, clauses[i - 1] if i else None)
