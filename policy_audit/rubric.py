@@ -294,6 +294,15 @@ class _Manifest(_Strict):
     grade_meanings: dict[str, str] | None = None
 
 
+def written_language(rubric: Rubric) -> str:
+    """The policy language a rubric carries: its model language, examples and near misses
+    (what policies say, to warm a worker's tokenizer with)."""
+    parts = [text for criterion in rubric.criteria for text in (
+        criterion.model_language, *(e.text for e in criterion.examples),
+        *(m.text for m in criterion.near_misses))]  # fmt: skip
+    return "\n".join(parts)
+
+
 def rubric_root() -> Path:
     """Where the shipped rubrics live: inside the wheel, or beside the source tree."""
     installed = Path(__file__).resolve().parent / "_rubric"
