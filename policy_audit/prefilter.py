@@ -92,7 +92,8 @@ _FOLDED_LIMIT = 4_000_000
 _folded_chars = 0
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
+    """``fold(text)``, kept: a text searched by many patterns is folded once."""
     global _folded_chars
     folded = _FOLDED.get(text)
     if folded is None:
@@ -294,9 +295,20 @@ class Prefiltered:
         return self._conjunction
 
     def may_match(self, text: str) -> bool:
-        if not self._conjunction:
+        # Inlined (the cache look-up and the test): this runs thousands of times a document.
+        conjunction = self._conjunction
+        if not conjunction:
             return True
-        return self.may_match_folded(_folded(text))
+        lowered = _FOLDED.get(text)
+        if lowered is None:
+            lowered = folded(text)
+        for words in conjunction:
+            for word in words:
+                if word in lowered:
+                    break
+            else:
+                return False
+        return True
 
     def may_match_folded(self, folded: str) -> bool:
         """``may_match`` for a text already folded (``fold``): one fold for many patterns."""

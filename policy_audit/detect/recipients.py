@@ -7,7 +7,7 @@ import re
 from ..first_char import guarded
 from ..literal_trie import trie_pattern
 from ..models import Recipient
-from ..prefilter import Prefiltered
+from ..prefilter import Prefiltered, folded
 from ..states import STATE_NAMES
 
 # Fifty names as one trie: as a 50-way alternation this one pattern cost more than all
@@ -70,7 +70,10 @@ RECIPIENT_PATTERNS: dict[str, Prefiltered] = {
 
 def find_recipients(text: str, offset: int = 0) -> list[Recipient]:
     found = []
+    lowered = folded(text)  # once for the eight kinds (and kept for finditer's own test)
     for kind, pattern in RECIPIENT_PATTERNS.items():
+        if not pattern.may_match_folded(lowered):
+            continue
         for match in pattern.finditer(text):
             found.append(
                 Recipient(
