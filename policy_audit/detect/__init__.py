@@ -36,7 +36,7 @@ from ..segment import (
 
 # Importing the detector modules registers their readers (registry.register_detector).
 from . import immigration, reporting, retention, sharing  # noqa: F401
-from .clause import read_exceptions
+from .clause import read_exceptions, read_scoped
 from .elements import detect_elements
 
 if TYPE_CHECKING:
@@ -122,6 +122,7 @@ def detect(
     doc: Doc, source: SourceText | None = None, rubric: Rubric | None = None
 ) -> list[Finding]:
     """Every finding in the document, in document order (with the rubric's own criteria)."""
+    read_scoped.cache_clear()
     clauses = clauses_of(doc)
     starts = [clause.start for clause in clauses]
     wanted: dict[str, set[int]] = {topic: set() for topic in READERS}
