@@ -123,3 +123,12 @@ def _seeds() -> list[tuple[str, bytes]]:
     if not _SEEDS:
         _SEEDS.extend(mutants_script.seeds())
     return _SEEDS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=40),
+                max_size=12))
+def test_a_page_is_normalised_as_its_lines_are(lines: list[str]) -> None:
+    from policy_audit.ingest.clean import _normalise_page, normalise_line
+
+    assert _normalise_page(lines) == [normalise_line(line) for line in lines]

@@ -72,9 +72,7 @@ class RawLine:
 
 
 def normalise_line(text: str) -> str:
-    text = _CONTROLS.sub("", _CONTROL_SEPARATORS.sub(" ", text))
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
-    return _RUNS_OF_SPACES.sub(" ", _SPACES.sub(" ", text)).strip()
+    return normalise_line_breaks_kept(text).strip()
 
 
 def _join_threshold(lines: list[RawLine]) -> tuple[int, int]:
@@ -192,7 +190,24 @@ def assemble(pages: list[list[str]], *, paged: bool) -> tuple[str, list[PageSpan
 
 def normalise_pages(pages: list[list[str]]) -> list[list[str]]:
     """Each raw line normalised, soft-hyphen joins split again: what furniture is read from."""
-    return [[normalise_line(line) for line in _split_soft_hyphens(page)] for page in pages]
+    return [_normalise_page(_split_soft_hyphens(page)) for page in pages]
+
+
+def _normalise_page(lines: list[str]) -> list[str]:
+    """``normalise_line`` on every line, done on the page at once: no pattern above matches
+    a line break and NFKC composes nothing across one, so the lines come out the same, for
+    a few calls a page instead of a few a line."""
+    if not lines or any("\n" in line for line in lines):
+        return [normalise_line(line) for line in lines]
+    page = normalise_line_breaks_kept("\n".join(lines))
+    return [line.strip() for line in page.split("\n")]
+
+
+def normalise_line_breaks_kept(text: str) -> str:
+    """``normalise_line`` without the final strip: line breaks are left where they are."""
+    text = _CONTROLS.sub("", _CONTROL_SEPARATORS.sub(" ", text))
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return _RUNS_OF_SPACES.sub(" ", _SPACES.sub(" ", text))
 
 
 def _split_soft_hyphens(lines: list[str]) -> list[str]:
