@@ -132,3 +132,12 @@ def test_a_page_is_normalised_as_its_lines_are(lines: list[str]) -> None:
     from policy_audit.ingest.clean import _normalise_page, normalise_line
 
     assert _normalise_page(lines) == [normalise_line(line) for line in lines]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=".,;:()\"'“”’-aZ", min_size=1, max_size=8), max_size=10))
+def test_word_edges_strip_as_str_strip_does(words: list[str]) -> None:
+    from policy_audit.ingest import _WORD_EDGES
+
+    expected = "\n".join(w.strip(".,;:()\"'“”’-") for w in words)
+    assert _WORD_EDGES.sub("", "\n".join(words)) == expected

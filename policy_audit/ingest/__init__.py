@@ -28,6 +28,7 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 # One plain word per line: counted over all the sample's words at once (a Python test per
 # word cost a tenth of reading a text file).
 _PLAIN_WORDS = re.compile(r"(?m)^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$")
+_WORD_EDGES = re.compile(r"(?m)^[.,;:()\"'“”’-]++|[.,;:()\"'“”’-]++$")
 
 
 def read_document(
@@ -169,7 +170,7 @@ def looks_garbled(words: list[str]) -> bool:
     sample = words[:3000]
     if len(sample) < 20:
         return False
-    alphabetic = "\n".join(w.strip(".,;:()\"'“”’-") for w in sample)
+    alphabetic = _WORD_EDGES.sub("", "\n".join(sample))  # each word stripped of punctuation
     plain = len(_PLAIN_WORDS.findall(alphabetic))
     return plain / len(sample) < 0.5 or sum(1 for w in sample if "\ufffd" in w) > 5
 
