@@ -48,14 +48,18 @@ RUBRIC = "comprehensive"
 
 
 def median_ms(fn: Callable[[], object], runs: int, warmup: int = 1,
-              clock: Callable[[], float] = time.process_time) -> float:
+              clock: Callable[[], float] = time.process_time,
+              before: Callable[[], object] | None = None) -> float:
     """Median milliseconds of ``fn``, by default CPU time: on a machine other work shares,
-    wall time measures the neighbours as much as the code."""
+    wall time measures the neighbours as much as the code. ``before`` runs before each
+    timed call, untimed."""
     for _ in range(warmup):
         fn()
     gc.collect()
     times = []
     for _ in range(runs):
+        if before is not None:
+            before()
         start = clock()
         fn()
         times.append(clock() - start)
@@ -107,25 +111,28 @@ def stage_rows(runs: int) -> None:
         renders = [median_ms(lambda f=fmt, c=card: render(c, f), runs)
                    for fmt in ("json", "html", "markdown")]
         whole = median_ms(lambda s=source: audit_text(s, rubric), runs)
-        first = median_ms(lambda s=source: (forget_words(), audit_text(s, rubric)), runs)
+        first = median_ms(lambda s=source: audit_text(s, rubric), runs, before=forget_words)
         tok = median_ms(lambda t=text: tokenizer.make_doc(t), runs)
         rows.append((label, f"{len(text.split()):,}", *(f"{v:.1f}" for v in (
             ingest, nlp, detect_ms, score_ms, *renders, first, whole)), f"{tok:.1f}",
             *(f"{v / tok:.1f}x" + (" !" if v / tok > TARGET_RATIO else "") for v in (first,
                                                                                     whole))))
     table(head, rows)
-    print("audit = NLP + detect + score (audit_text). 'audit 1st': the worker has never seen a "
-          "word of the text (its tokenizer cache emptied before each run); 'audit': the "
-          "words were seen before (a worker that has read other policies).\n"
+    print("audit = NLP + detect + score (audit_text). 'audit 1st': a worker just started (its "
+          "tokenizer cache emptied, then taught the rubrics' language, before each run); "
+          "'audit': the words were seen before (a worker that has read other policies).\n"
           f"target audit/tok <= {TARGET_RATIO:.0f}x ('!' marks a miss)\n")
 
 
 def forget_words() -> None:
-    """Empty the pipeline's tokenizer cache, as in a worker that has just started."""
+    """Put the pipeline's tokenizer cache back as a worker has it just after starting: empty,
+    then taught the shipped rubrics' policy language (``worker._learn_policy_words``)."""
     from policy_audit import segment
+    from policy_audit.worker import _learn_policy_words
 
     segment._CACHED_CHUNKS.clear()
     segment.tokenizer_of(segment.get_nlp())._flush_cache()  # type: ignore[attr-defined]
+    _learn_policy_words()
 
 
 def hostile_rows() -> None:
