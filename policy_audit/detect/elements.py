@@ -208,12 +208,18 @@ def _context_of(clause: Clause, previous: Clause | None = None) -> _Context:
     frames = [t for t in (clause.label, clause.section) if t]
     if head is not None:
         frames.append(head.text)
-    negative = any(_NEGATIVE_HEADING_RE.search(t) for t in frames)
+    negative = any(_negative_frame(t) for t in frames)
     continues = None
     if previous is not None and _CONTINUATION_RE.match(clause.text):
         continues = previous.text
     return _Context(lead_in, head.text if head is not None else None, negative, _key_of(clause),
                     continues)
+
+
+@functools.lru_cache(maxsize=1024)
+def _negative_frame(text: str) -> bool:
+    # A heading frames every sentence under it: its reading is asked for again and again.
+    return _NEGATIVE_HEADING_RE.search(text) is not None
 
 
 def _is_heading_like(line: Line) -> bool:
