@@ -139,6 +139,7 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
     frames = [{t for t in (clause.line.section, clause.line.label, context.head) if t is not None}
               for clause, context in zip(clauses, contexts, strict=True)]
     headings = set().union(*frames)
+    about_texts: dict[int, str] = {}
     findings: list[Finding] = []
     for criterion in wanted:
         spec = criterion.detect
@@ -152,10 +153,12 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
         )
         for index in sorted(chosen):
             clause, context = clauses[index], contexts[index]
-            if spec.about is not None and not compiled(spec.about).search(
-                _about_text(clause, context)
-            ):
-                continue
+            if spec.about is not None:
+                about = about_texts.get(index)
+                if about is None:  # the same for every criterion: built once per clause
+                    about = about_texts[index] = _about_text(clause, context)
+                if not compiled(spec.about).search(about):
+                    continue
             finding = _read(clause, criterion, context)
             if finding is not None:
                 findings.append(finding)
