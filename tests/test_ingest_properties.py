@@ -141,3 +141,14 @@ def test_word_edges_strip_as_str_strip_does(words: list[str]) -> None:
 
     expected = "\n".join(w.strip(".,;:()\"'“”’-") for w in words)
     assert _WORD_EDGES.sub("", "\n".join(words)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("Page of12 ©(c)CopyrıghtAL reserved.ſx")),
+               max_size=60))
+def test_the_boilerplate_precheck_skips_only_lines_the_patterns_miss(line: str) -> None:
+    from policy_audit.ingest import furniture
+
+    plain = bool((furniture._PAGE_OF.search(line) and len(line) < 100)
+                 or (furniture._COPYRIGHT.search(line) and len(line) < 200))
+    assert furniture.is_boilerplate(line) == plain

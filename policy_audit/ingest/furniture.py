@@ -16,6 +16,8 @@ import re
 from collections import Counter
 from typing import Literal
 
+from ..prefilter import fold
+
 Reason = Literal["running", "page number", "boilerplate"]
 
 _DIGITS = re.compile(r"\d+")
@@ -44,10 +46,19 @@ def letters(line: str) -> int:
 
 def is_boilerplate(line: str) -> bool:
     """"Page 3 of 9" inside a line, or a copyright line: furniture wherever it is."""
+    if len(line) >= 200:
+        return False
+    # Each pattern needs one of these words (folded as re folds case): most lines have none.
+    folded = fold(line)
+    if not any(word in folded for word in _BOILERPLATE_WORDS):
+        return False
     return bool(
         (_PAGE_OF.search(line) and len(line) < 100)
-        or (_COPYRIGHT.search(line) and len(line) < 200)
+        or _COPYRIGHT.search(line)
     )
+
+
+_BOILERPLATE_WORDS = ("page", "copyright", "©", "(c)", "all rights reserved")
 
 
 def furniture_of(pages: list[list[str]], *, paged: bool) -> list[list[Reason | None]]:
@@ -138,16 +149,17 @@ def _completes(previous: str, line: str) -> bool:
 
 def _copied_footers(pages: list[list[str]]) -> list[list[bool]]:
     """Page-less text: numbered lines repeated 3+ times (a copied PDF's footer)."""
-    counts = Counter(key(line) for lines in pages for line in lines if line)
+    keys = [[key(line) if line else "" for line in lines] for lines in pages]
+    counts = Counter(k for page in keys for k in page if k)
 
-    def footer(line: str) -> bool:
-        k = key(line)
+    def footer(line: str, k: str) -> bool:
         return (
-            bool(line) and counts[k] >= 3 and "#" in k and len(line) < 120
+            bool(line) and "#" in k and counts[k] >= 3 and len(line) < 120
             and letters(k) >= 4 and not STARTS_BLOCK.match(line)
         )
 
-    return [[footer(line) for line in lines] for lines in pages]
+    return [[footer(line, k) for line, k in zip(lines, page, strict=True)]
+            for lines, page in zip(pages, keys, strict=True)]
 
 
 _WHAT: dict[Reason, str] = {
