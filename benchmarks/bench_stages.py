@@ -210,7 +210,7 @@ def pdf_rows(pages: int = 200) -> None:
     print("target: >= 500 pages/s extraction\n")
 
 
-def batch_rows(count: int = 80, threads: int = 8) -> None:
+def batch_rows(count: int = 200, threads: int = 8) -> None:
     from policy_audit.worker import AuditJob, AuditPool
 
     origin = real_policy(3_000)[1]
