@@ -167,3 +167,22 @@ def test_a_phrase_that_prefixes_another_keeps_both() -> None:
         "data", "Database"]
     with pytest.raises(ValueError):
         trie_pattern([])
+
+
+def test_fold_agrees_with_re_on_every_character() -> None:
+    # re compares a character by its simple lower case, with a few more made equal ("ſ" and
+    # "s"); fold must give every character the same folded form, or a skipped text could
+    # hold a match.
+    import importlib
+
+    sre = importlib.import_module("_sre")
+    from policy_audit.prefilter import _CANONICAL
+
+    wrong = []
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates: no text holds them alone
+        lower = sre.unicode_tolower(code)
+        if fold(chr(code)) != chr(_CANONICAL.get(lower, lower)):
+            wrong.append(hex(code))
+    assert wrong == []
