@@ -8,11 +8,13 @@ that was interrupted scored again. On SQLite and, with TEST_DATABASE_URL, Postgr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -54,6 +56,22 @@ def start(command: list[str]) -> subprocess.Popen[bytes]:
 def kill_group(process: subprocess.Popen[bytes]) -> None:
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def live_worker(url: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``policy-audit worker`` running on ``url``; stopped with SIGTERM on the way out,
+    and it must stop cleanly (exit 0)."""
+    worker = start([sys.executable, "-m", "policy_audit", "worker", "--database", url])
+    try:
+        yield worker
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            kill_group(worker)
+    assert worker.returncode == 0
 
 
 def wait_until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -212,26 +230,20 @@ def test_on_sqlite_a_running_worker_takes_a_job_left_without_a_message(
     audits = AuditService(Settings(database_url=url), pool=audit_pool)
     audits.migrate()
     jobs = JobService(audits, SilentQueue())  # type: ignore[arg-type]
-    worker = start([sys.executable, "-m", "policy_audit", "worker", "--database", url])
     try:
-        wait_until(lambda: jobs_live(url) == 1, 120, "the worker starting")
-        job, _ = jobs.submit([JobItem(f"o{i}.txt", policy_text(f"O{i}").encode())
-                              for i in range(2)], rubric=None, jurisdiction=None)
+        with live_worker(url):
+            wait_until(lambda: jobs_live(url) == 1, 120, "the worker starting")
+            job, _ = jobs.submit([JobItem(f"o{i}.txt", policy_text(f"O{i}").encode())
+                                  for i in range(2)], rubric=None, jurisdiction=None)
 
-        def finished() -> bool:
-            return all(d.status == "done" for d in jobs.get(job.id)[1])
+            def finished() -> bool:
+                return all(d.status == "done" for d in jobs.get(job.id)[1])
 
-        # Found by the worker's sweep (every POLICY_AUDIT_JOB_STALLED_SECONDS, 3 s here),
-        # with no restart.
-        wait_until(finished, 120, "the running worker taking the job")
+            # Found by the worker's sweep (every POLICY_AUDIT_JOB_STALLED_SECONDS, 3 s
+            # here), with no restart.
+            wait_until(finished, 120, "the running worker taking the job")
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            kill_group(worker)
         audits.dispose()
-    assert worker.returncode == 0
 
 
 def jobs_live(url: str) -> int:
@@ -382,25 +394,19 @@ def test_on_postgresql_a_running_worker_takes_documents_whose_task_gave_up(
     audits = AuditService(Settings(database_url=pg_url), pool=audit_pool)
     audits.migrate()
     jobs = JobService(audits, ScheduledLaterQueue(pg_url))  # type: ignore[arg-type]
-    worker = start([sys.executable, "-m", "policy_audit", "worker", "--database", pg_url])
     try:
-        wait_until(lambda: jobs.live_workers() == 1, 120, "the worker starting")
-        job, _ = jobs.submit([JobItem(f"f{i}.txt", policy_text(f"F{i}").encode())
-                              for i in range(2)], rubric=None, jurisdiction=None)
-        assert give_up_on_tasks(jobs) == 2  # procrastinate gave up on both
+        with live_worker(pg_url):
+            wait_until(lambda: jobs.live_workers() == 1, 120, "the worker starting")
+            job, _ = jobs.submit([JobItem(f"f{i}.txt", policy_text(f"F{i}").encode())
+                                  for i in range(2)], rubric=None, jurisdiction=None)
+            assert give_up_on_tasks(jobs) == 2  # procrastinate gave up on both
 
-        def finished() -> bool:
-            return all(d.status == "done" for d in jobs.get(job.id)[1])
+            def finished() -> bool:
+                return all(d.status == "done" for d in jobs.get(job.id)[1])
 
-        # Found by the worker's sweep (every POLICY_AUDIT_JOB_STALLED_SECONDS / 2, once
-        # the job is 3 s old here), with no restart.
-        wait_until(finished, 120, "the running worker taking the documents")
+            # Found by the worker's sweep (every POLICY_AUDIT_JOB_STALLED_SECONDS / 2, once
+            # the job is 3 s old here), with no restart.
+            wait_until(finished, 120, "the running worker taking the documents")
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            kill_group(worker)
         jobs.close()
         audits.dispose()
-    assert worker.returncode == 0
