@@ -30,6 +30,7 @@ from .first_char import guarded
 # re's own parser and case tables (Python 3.11+); private modules, so typed as Any.
 C: Any = importlib.import_module("re._constants")
 parser: Any = importlib.import_module("re._parser")
+compiler: Any = importlib.import_module("re._compiler")
 casefix: Any = importlib.import_module("re._casefix")
 
 _MAX_ALTERNATIVES = 64  # a larger set of required strings is no cheaper than the pattern
@@ -113,7 +114,11 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
         tree = parser.parse(pattern, flags)
     except re.error:
         return None
-    required = _sequence(list(tree)).required
+    return _required_of(list(tree))
+
+
+def _required_of(items: list[Any]) -> frozenset[str] | None:
+    required = _sequence(items).required
     if required is None or min(map(len, required)) < _MIN_LENGTH:
         return None
     return frozenset(required)
@@ -127,7 +132,11 @@ def required_conjunction(pattern: str, flags: int = 0) -> tuple[frozenset[str], 
         tree = parser.parse(pattern, flags)
     except re.error:
         return ()
-    info = _sequence(list(tree))
+    return _conjunction_of(list(tree))
+
+
+def _conjunction_of(items: list[Any]) -> tuple[frozenset[str], ...]:
+    info = _sequence(items)
     found = [s for s in {*info.conjuncts, *([frozenset(info.required)] if info.required
                                             else [])}
              if min(map(len, s)) >= _MIN_LENGTH]  # fmt: skip
@@ -271,18 +280,20 @@ class Prefiltered:
     """A compiled pattern that is run only on texts holding one of its required strings.
     Offers the ``re.Pattern`` methods the readers use, with the same results."""
 
-    __slots__ = ("_compiled", "_conjunction", "_required", "flags", "pattern")
+    __slots__ = ("_compiled", "_conjunction", "_required", "_split", "flags", "pattern")
 
-    def __init__(self, compiled: re.Pattern[str]) -> None:
+    def __init__(self, compiled: re.Pattern[str], items: list[Any] | None = None) -> None:
         self._compiled = compiled
         self.pattern = compiled.pattern
         self.flags = compiled.flags
-        required = required_literals(compiled.pattern, compiled.flags)
+        if items is None:
+            items = list(parser.parse(compiled.pattern, compiled.flags))
+        required = _required_of(items)
         self._required = _shortest_first(required) if required else None
         # Every part's requirement, the rarest first: most texts fail the first test.
-        self._conjunction = tuple(_shortest_first(s) for s in
-                                  required_conjunction(compiled.pattern, compiled.flags)
+        self._conjunction = tuple(_shortest_first(s) for s in _conjunction_of(items)
                                   ) or ((self._required,) if self._required else ())
+        self._split = _split_exclusions(compiled)
 
     @property
     def required(self) -> tuple[str, ...] | None:
@@ -322,7 +333,11 @@ class Prefiltered:
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                ) -> re.Match[str] | None:
-        return self._compiled.search(string, pos, endpos) if self.may_match(string) else None
+        if not self.may_match(string):
+            return None
+        if self._split is not None and pos == 0 and endpos >= len(string):
+            return self._split.search(string)
+        return self._compiled.search(string, pos, endpos)
 
     def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize
               ) -> re.Match[str] | None:
@@ -338,6 +353,9 @@ class Prefiltered:
                  ) -> Iterator[re.Match[str]]:
         if not self.may_match(string):
             return iter(())
+        if self._split is not None and pos == 0 and endpos >= len(string):
+            found = self._split.search(string)  # anchored at the start: one match at most
+            return iter(() if found is None else (found,))
         return self._compiled.finditer(string, pos, endpos)
 
     def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
@@ -357,3 +375,87 @@ def fast_pattern(pattern: str, flags: int = 0) -> Prefiltered:
     """A module's reading pattern, compiled to skip quickly both texts that cannot hold a
     match (required words) and positions where no match can start (``first_char``)."""
     return Prefiltered(re.compile(guarded(pattern, flags), flags))
+
+
+class _Exclusions:
+    """A pattern of the shape ``(?s)^(?!.*X)(?!.*Y)REST`` ("a sentence about data, unless
+    it names other agencies"), read as what it says: X occurs nowhere, Y occurs nowhere,
+    and REST matches at the start. Each exclusion is then a prefiltered search of its own,
+    skipped on a text without its words, instead of a scan of the whole text at every
+    position inside the one pattern. The match returned is REST's: the same span (the
+    lookaheads are zero-width) and the same groups."""
+
+    __slots__ = ("exclusions", "rest")
+
+    def __init__(self, exclusions: tuple[Prefiltered, ...], rest: re.Pattern[str]) -> None:
+        self.exclusions = exclusions
+        self.rest = rest
+
+    def search(self, string: str) -> re.Match[str] | None:
+        for exclusion in self.exclusions:
+            if exclusion.search(string) is not None:
+                return None
+        return self.rest.match(string)
+
+
+def _split_exclusions(compiled: re.Pattern[str]) -> _Exclusions | None:
+    """The exclusions of a ``(?s)^(?!.*X)…REST`` pattern, or None for any other shape."""
+    if not compiled.pattern or compiled.flags & re.MULTILINE or not compiled.flags & re.DOTALL:
+        return None  # "^" must be the text's start, and "." must reach past line breaks
+    tree = parser.parse(compiled.pattern, compiled.flags)
+    items = list(tree)
+    if not items or items[0] not in ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING)):
+        return None
+    exclusions: list[Prefiltered] = []
+    index = 1
+    while index < len(items) and items[index][0] is C.ASSERT_NOT:
+        direction, body = items[index][1]
+        inner = list(body)
+        if direction != 1 or not inner or not _is_any_run(inner[0]) or _has_groups(inner):
+            break
+        exclusions.append(_from_items(tree, inner[1:]))
+        index += 1
+    if not exclusions:
+        return None
+    rest = compiler.compile(parser.SubPattern(tree.state, [items[0], *items[index:]]),
+                            compiled.flags)
+    return _Exclusions(tuple(exclusions), rest)
+
+
+def _from_items(tree: Any, items: list[Any]) -> Prefiltered:
+    sub = parser.SubPattern(tree.state, items)
+    return Prefiltered(compiler.compile(sub, tree.state.flags), items)
+
+
+def _is_any_run(item: Any) -> bool:
+    """``.*`` (greedy, lazy or possessive): any run of characters, none included."""
+    op, av = item
+    return (op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] == 0
+            and av[1] == C.MAXREPEAT and list(av[2]) == [(C.ANY, None)])
+
+
+def _has_groups(items: list[Any]) -> bool:
+    """Whether a piece captures or refers to a group (it could not be searched alone)."""
+    for op, av in items:
+        if op in (C.GROUPREF, C.GROUPREF_EXISTS) or (op is C.SUBPATTERN and av[0] is not None):
+            return True
+        children = _children(op, av)
+        if any(_has_groups(child) for child in children):
+            return True
+    return False
+
+
+def _children(op: Any, av: Any) -> list[list[Any]]:
+    if op is C.BRANCH:
+        return [list(b) for b in av[1]]
+    if op is C.SUBPATTERN:
+        return [list(av[-1])]
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        return [list(av[2])]
+    if op in (C.ASSERT, C.ASSERT_NOT):
+        return [list(av[1])]
+    if op is C.ATOMIC_GROUP:
+        return [list(av)]
+    if op is C.GROUPREF_EXISTS:
+        return [list(x) for x in av[1:] if x is not None]
+    return []

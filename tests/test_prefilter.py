@@ -186,3 +186,42 @@ def test_fold_agrees_with_re_on_every_character() -> None:
         if fold(chr(code)) != chr(_CANONICAL.get(lower, lower)):
             wrong.append(hex(code))
     assert wrong == []
+
+
+def _rubric_patterns() -> list[Prefiltered]:
+    found: dict[str, Prefiltered] = {}
+    for rubric_id in ("core", "comprehensive"):
+        for criterion in load_rubric(rubric_id).criteria:
+            if criterion.detect is None:
+                continue
+            spec = criterion.detect
+            texts = [e.pattern for e in spec.elements] + [lh.pattern for lh in spec.loopholes]
+            texts += [spec.about] if spec.about else []
+            found.update((p, compiled(p)) for p in texts)
+    return list(found.values())
+
+
+def test_exclusions_read_apart_find_exactly_what_the_pattern_finds() -> None:
+    patterns = _rubric_patterns()
+    split = [p for p in patterns if p._split is not None]
+    assert len(split) >= 5  # the "(?s)^(?!.*X)…" shape is common in the rubrics' abouts
+    sentences = _sample_sentences()
+    agreed = 0
+    for pattern in split:
+        for sentence in sentences:
+            ours, theirs = pattern.search(sentence), pattern._compiled.search(sentence)
+            assert (ours and ours.span()) == (theirs and theirs.span()), (pattern.pattern,
+                                                                          sentence)
+            assert [m.span() for m in pattern.finditer(sentence)] == [
+                m.span() for m in pattern._compiled.finditer(sentence)]
+            agreed += theirs is not None
+    assert agreed > 50  # matches were compared, not only misses
+
+
+def test_an_exclusion_anywhere_in_the_text_rules_it_out() -> None:
+    pattern = fast_pattern(r"(?s)^(?!.*\bother\s+agencies\b)(?!.*\bnever\b).*\bdata\b")
+    assert pattern._split is not None and len(pattern._split.exclusions) == 2
+    assert pattern.search("Plate data is kept.") is not None
+    assert pattern.search("Plate data is shared with\nother agencies.") is None
+    assert pattern.search("Data is never kept.") is None
+    assert pattern.search("Plate data is kept.", 1) is None  # "^": the start only, as re
