@@ -10,6 +10,8 @@ LEVEL_LABELS: dict[Level, str] = {
     Level.WEAK: "Weak",
     Level.MISSING: "Missing",
 }
+# A state-law finding's status in words (every report format).
+STATUS_LABELS = {"violates": "Violates", "complies": "Complies", "not_addressed": "Not addressed"}
 
 
 def where(evidence: Evidence) -> str:

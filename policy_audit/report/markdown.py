@@ -18,11 +18,10 @@ from .brief import (
     plain_explanation,
     where,
 )
-from .common import LEVEL_LABELS
+from .common import LEVEL_LABELS, STATUS_LABELS
 
 # Characters that would turn policy text into Markdown structure or links.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
-_STATUS = {"violates": "Violates", "complies": "Complies", "not_addressed": "Not addressed"}
 
 
 def escape(text: str) -> str:
@@ -112,7 +111,7 @@ def _legal(card: Scorecard) -> list[str]:
         return []
     out = ["", f"## State law: {card.jurisdiction}, every requirement", ""]
     for finding in card.legal_findings:
-        out.append(f"- **{_STATUS[finding.status]}** {escape(finding.statute)}: "
+        out.append(f"- **{STATUS_LABELS[finding.status]}** {escape(finding.statute)}: "
                    f"{escape(legal_requirement(finding))}")
         out += [f"  > {escape(e.text)}" for e in people_quotes(finding.evidence)[:1]]
     return out

@@ -22,10 +22,9 @@ from .brief import (
     plain_explanation,
     where,
 )
-from .common import LEVEL_LABELS, days_text, split_recommendation
+from .common import LEVEL_LABELS, STATUS_LABELS, days_text, split_recommendation
 
 STATUS_BADGE = {"violates": "weak", "complies": "strong", "not_addressed": "missing"}
-STATUS_LABEL = {"violates": "Violates", "complies": "Complies", "not_addressed": "Not addressed"}
 GAPS = (Level.WEAK, Level.MISSING)
 
 
@@ -177,7 +176,7 @@ def scorecard_view(card: Scorecard, text: str = "", rubric: Rubric | None = None
     legal = [
         LegalView(
             status=f.status,
-            label=STATUS_LABEL[f.status],
+            label=STATUS_LABELS[f.status],
             badge=STATUS_BADGE[f.status],
             requirement=legal_requirement(f),
             statute=f.statute,
