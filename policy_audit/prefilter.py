@@ -63,7 +63,6 @@ _CANONICAL = _canonical_table()
 _BEFORE_LOWER = {0x130: "i"}
 
 
-
 def _special_chars() -> set[str]:
     """Characters whose lower case alone is not their folded form: the members of those
     classes and the capitals that lower-case to them ("Σ" to "σ" or, at a word's end, "ς")."""
@@ -96,15 +95,15 @@ _folded_chars = 0
 def folded(text: str) -> str:
     """``fold(text)``, kept: a text searched by many patterns is folded once."""
     global _folded_chars
-    folded = _FOLDED.get(text)
-    if folded is None:
-        folded = fold(text)
+    result = _FOLDED.get(text)
+    if result is None:
+        result = fold(text)
         if _folded_chars + len(text) > _FOLDED_LIMIT:
             _FOLDED.clear()
             _folded_chars = 0
-        _FOLDED[text] = folded
+        _FOLDED[text] = result
         _folded_chars += len(text)
-    return folded
+    return result
 
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
@@ -282,18 +281,21 @@ class Prefiltered:
 
     __slots__ = ("_compiled", "_conjunction", "_required", "_split", "flags", "pattern")
 
-    def __init__(self, compiled: re.Pattern[str], items: list[Any] | None = None) -> None:
+    def __init__(self, compiled: re.Pattern[str], tree: Any = None) -> None:
+        """``tree``: the pattern's parse tree, when ``compiled`` was built from one (an
+        exclusion of ``_Exclusions``, which has no pattern text)."""
         self._compiled = compiled
         self.pattern = compiled.pattern
         self.flags = compiled.flags
-        if items is None:
-            items = list(parser.parse(compiled.pattern, compiled.flags))
+        if tree is None:
+            tree = parser.parse(compiled.pattern, compiled.flags)
+        items = list(tree)
         required = _required_of(items)
         self._required = _shortest_first(required) if required else None
         # Every part's requirement, the rarest first: most texts fail the first test.
         self._conjunction = tuple(_shortest_first(s) for s in _conjunction_of(items)
                                   ) or ((self._required,) if self._required else ())
-        self._split = _split_exclusions(compiled)
+        self._split = _split_exclusions(tree, compiled.flags)
 
     @property
     def required(self) -> tuple[str, ...] | None:
@@ -306,20 +308,10 @@ class Prefiltered:
         return self._conjunction
 
     def may_match(self, text: str) -> bool:
-        # Inlined (the cache look-up and the test): this runs thousands of times a document.
-        conjunction = self._conjunction
-        if not conjunction:
+        if not self._conjunction:
             return True
         lowered = _FOLDED.get(text)
-        if lowered is None:
-            lowered = folded(text)
-        for words in conjunction:
-            for word in words:
-                if word in lowered:
-                    break
-            else:
-                return False
-        return True
+        return self.may_match_folded(lowered if lowered is not None else folded(text))
 
     def may_match_folded(self, folded: str) -> bool:
         """``may_match`` for a text already folded (``fold``): one fold for many patterns."""
@@ -398,11 +390,11 @@ class _Exclusions:
         return self.rest.match(string)
 
 
-def _split_exclusions(compiled: re.Pattern[str]) -> _Exclusions | None:
+def _split_exclusions(tree: Any, flags: int) -> _Exclusions | None:
     """The exclusions of a ``(?s)^(?!.*X)…REST`` pattern, or None for any other shape."""
-    if not compiled.pattern or compiled.flags & re.MULTILINE or not compiled.flags & re.DOTALL:
+    flags |= tree.state.flags
+    if flags & re.MULTILINE or not flags & re.DOTALL:
         return None  # "^" must be the text's start, and "." must reach past line breaks
-    tree = parser.parse(compiled.pattern, compiled.flags)
     items = list(tree)
     if not items or items[0] not in ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING)):
         return None
@@ -417,14 +409,13 @@ def _split_exclusions(compiled: re.Pattern[str]) -> _Exclusions | None:
         index += 1
     if not exclusions:
         return None
-    rest = compiler.compile(parser.SubPattern(tree.state, [items[0], *items[index:]]),
-                            compiled.flags)
+    rest = compiler.compile(parser.SubPattern(tree.state, [items[0], *items[index:]]), flags)
     return _Exclusions(tuple(exclusions), rest)
 
 
 def _from_items(tree: Any, items: list[Any]) -> Prefiltered:
     sub = parser.SubPattern(tree.state, items)
-    return Prefiltered(compiler.compile(sub, tree.state.flags), items)
+    return Prefiltered(compiler.compile(sub, tree.state.flags), sub)
 
 
 def _is_any_run(item: Any) -> bool:
@@ -456,6 +447,4 @@ def _children(op: Any, av: Any) -> list[list[Any]]:
         return [list(av[1])]
     if op is C.ATOMIC_GROUP:
         return [list(av)]
-    if op is C.GROUPREF_EXISTS:
-        return [list(x) for x in av[1:] if x is not None]
     return []
