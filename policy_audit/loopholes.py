@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RubricError
 from .models import ClauseReading, Evidence, LoopholeFound, SourceText
-from .prefilter import Prefiltered, fold
+from .prefilter import Prefiltered, folded
 from .rubric import IDENT, compiled, rubric_root
 
 if TYPE_CHECKING:
@@ -69,10 +69,10 @@ def find_loopholes(doc: Doc, source: SourceText) -> list[LoopholeFound]:
         text = raw.strip()
         if not text or text.endswith("?"):
             continue
-        folded = fold(text)
+        lowered = folded(text)  # kept: a sentence that passes is tested again by search
         for loophole, pattern in patterns:
             found = quotes[loophole.id]
-            if len(found) >= _QUOTES or not pattern.may_match_folded(folded):
+            if len(found) >= _QUOTES or not pattern.may_match_folded(lowered):
                 continue
             if pattern.search(text) is None:
                 continue
