@@ -323,13 +323,32 @@ class Prefiltered:
                 return False
         return True
 
+    # The methods below test the words inline rather than through ``may_match``: they are
+    # called thousands of times per document, and two calls fewer each is a measurable part.
+
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                ) -> re.Match[str] | None:
-        if not self.may_match(string):
-            return None
+        if self._conjunction:
+            lowered = _FOLDED.get(string) or folded(string)
+            for words in self._conjunction:
+                for word in words:
+                    if word in lowered:
+                        break
+                else:
+                    return None
         if self._split is not None and pos == 0 and endpos >= len(string):
             return self._split.search(string)
         return self._compiled.search(string, pos, endpos)
+
+    def test(self, string: str) -> bool:
+        """``search(string) is not None``, for readers that need only whether the pattern
+        matches, not where: a ``(?s)^(?!.*X)….*Y`` pattern is then asked whether Y occurs at
+        all, rather than made to find the last Y by backtracking from the text's end."""
+        if not self.may_match(string):
+            return False
+        if self._split is not None:
+            return self._split.test(string)
+        return self._compiled.search(string) is not None
 
     def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize
               ) -> re.Match[str] | None:
@@ -343,8 +362,14 @@ class Prefiltered:
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                  ) -> Iterator[re.Match[str]]:
-        if not self.may_match(string):
-            return iter(())
+        if self._conjunction:
+            lowered = _FOLDED.get(string) or folded(string)
+            for words in self._conjunction:
+                for word in words:
+                    if word in lowered:
+                        break
+                else:
+                    return iter(())
         if self._split is not None and pos == 0 and endpos >= len(string):
             found = self._split.search(string)  # anchored at the start: one match at most
             return iter(() if found is None else (found,))
@@ -377,17 +402,32 @@ class _Exclusions:
     position inside the one pattern. The match returned is REST's: the same span (the
     lookaheads are zero-width) and the same groups."""
 
-    __slots__ = ("exclusions", "rest")
+    __slots__ = ("exclusions", "rest", "tail")
 
-    def __init__(self, exclusions: tuple[Prefiltered, ...], rest: re.Pattern[str]) -> None:
+    def __init__(self, exclusions: tuple[Prefiltered, ...], rest: re.Pattern[str],
+                 tail: Prefiltered | None = None) -> None:
         self.exclusions = exclusions
         self.rest = rest
+        # When REST is ``.*Y`` (greedy or lazy): it matches exactly when Y occurs anywhere.
+        self.tail = tail
 
     def search(self, string: str) -> re.Match[str] | None:
         for exclusion in self.exclusions:
             if exclusion.search(string) is not None:
                 return None
         return self.rest.match(string)
+
+    def test(self, string: str) -> bool:
+        """Whether ``search`` finds a match. ``.*`` reaches every position (DOTALL), so
+        ``^.*Y`` matches if and only if Y does somewhere: a forward search for Y, skipped
+        on a text without Y's words, instead of the backtracking from the text's end that
+        finds the last Y."""
+        for exclusion in self.exclusions:
+            if exclusion.search(string) is not None:
+                return False
+        if self.tail is not None:
+            return self.tail.search(string) is not None
+        return self.rest.match(string) is not None
 
 
 def _split_exclusions(tree: Any, flags: int) -> _Exclusions | None:
@@ -410,7 +450,12 @@ def _split_exclusions(tree: Any, flags: int) -> _Exclusions | None:
     if not exclusions:
         return None
     rest = compiler.compile(parser.SubPattern(tree.state, [items[0], *items[index:]]), flags)
-    return _Exclusions(tuple(exclusions), rest)
+    tail_items = items[index + 1:]
+    tail = None
+    if (index < len(items) and tail_items and _is_any_run(items[index])
+            and items[index][0] is not C.POSSESSIVE_REPEAT and not _has_groups(tail_items)):
+        tail = _from_items(tree, tail_items)
+    return _Exclusions(tuple(exclusions), rest, tail)
 
 
 def _from_items(tree: Any, items: list[Any]) -> Prefiltered:

@@ -225,3 +225,33 @@ def test_an_exclusion_anywhere_in_the_text_rules_it_out() -> None:
     assert pattern.search("Plate data is shared with\nother agencies.") is None
     assert pattern.search("Data is never kept.") is None
     assert pattern.search("Plate data is kept.", 1) is None  # "^": the start only, as re
+
+
+def test_test_says_whether_the_pattern_matches_for_every_rubric_pattern() -> None:
+    # ``test`` answers a ``^.*Y`` pattern by searching for Y: it must agree with the full
+    # pattern on every sample and rubric sentence, and on the sentences joined (the
+    # ``about`` texts readers test are a sentence and its headings, on lines of their own).
+    patterns = _rubric_patterns()
+    tailed = [p for p in patterns if p._split is not None and p._split.tail is not None]
+    assert len(tailed) >= 5
+    sentences = _sample_sentences()
+    texts = sentences + ["\n".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+    agreed = 0
+    for pattern in patterns:
+        for text in texts:
+            expected = pattern._compiled.search(text) is not None
+            assert pattern.test(text) == expected, (pattern.pattern, text)
+            agreed += expected
+    assert agreed > 100  # matches were compared, not only misses
+
+
+def test_test_finds_the_tail_anywhere_and_keeps_the_exclusions() -> None:
+    pattern = fast_pattern(r"(?s)^(?!.*\bnever\b).*\bdata(?:base)?\b")
+    assert pattern._split is not None and pattern._split.tail is not None
+    assert pattern.test("Plate reads and\nthe database are kept.")
+    assert pattern.test("data first, then more words")
+    assert not pattern.test("Plate reads are kept.")
+    assert not pattern.test("Data is never kept.")
+    possessive = fast_pattern(r"(?s)^(?!.*\bnever\b).*+\bdata\b")
+    assert possessive._split is not None and possessive._split.tail is None  # never backtracks
+    assert possessive.test("data") == (possessive._compiled.search("data") is not None)

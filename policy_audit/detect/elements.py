@@ -157,7 +157,7 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
                 about = about_texts.get(index)
                 if about is None:  # the same for every criterion: built once per clause
                     about = about_texts[index] = _about_text(clause, context)
-                if not compiled(spec.about).search(about):
+                if not compiled(spec.about).test(about):
                     continue
             finding = _read(clause, criterion, context)
             if finding is not None:
@@ -247,7 +247,7 @@ def _read(clause: Clause, criterion: Criterion, context: _Context) -> Finding | 
         cues += [f"element.{element.id}.via-{rule}" for rule in state.rules]
         if state.exception is not None and state.exception not in exceptions:
             exceptions.append(state.exception)
-    cues += [f"loophole.{lh.id}" for lh in spec.loopholes if compiled(lh.pattern).search(text)]
+    cues += [f"loophole.{lh.id}" for lh in spec.loopholes if compiled(lh.pattern).test(text)]
     # Evidence names the first cue as its rule: keep an element or loophole cue first.
     cues.sort(key=lambda cue: ".via-" in cue)
     finding = make_finding(clause, criterion.id, cues or ["addressed"])
