@@ -18,6 +18,8 @@ import itertools
 import re
 from collections import Counter
 
+from .first_char import guarded
+
 # Words that make a name an agency's.
 _AGENCY_NOUN = (
     r"(?:Police(?:\s+(?:Department|Dept\.?|Bureau|Service|Division))?|PD|P\.D\.|"
@@ -28,10 +30,12 @@ _AGENCY_NOUN = (
 )
 _SHORT_LINE = re.compile(rf"(?i)(?<![\w-]){_AGENCY_NOUN}(?![\w-])")
 # A capitalised name before the agency noun, on one line: "West St. Paul Police Department".
-_NAMED = re.compile(
+# Guarded (``first_char``): it runs over the whole text, and skipping positions where no
+# name can start saves a quarter of its time, with the same matches.
+_NAMED = re.compile(guarded(
     r"((?:(?:[A-Z][\w.'’-]*|of|de|la|del)[ \t]+){1,6}?"
     rf"{_AGENCY_NOUN.replace('(?:', '(?:', 1)})(?![\w-])"
-)
+))
 # Lines that name a document, not an agency ("Police Department Policy Manual").
 _NOT_A_NAME = re.compile(
     r"(?i)\b(?:polic(?:y|ies)|manual|procedures?|portal|guidelines?|statute|section|chapter|"
