@@ -139,12 +139,15 @@ def _serve(conn: Connection, memory_bytes: int | None, target: Target, warm: boo
             reply = ("error", error)
         except BaseException as error:
             reply = ("bug", (f"{type(error).__name__}: {error}", traceback.format_exc()))
-        try:
-            pickle.dumps(reply[1])
-        except Exception as error:
-            reply = ("bug", (f"unpicklable result ({error})", f"{reply[1]!r:.2000}"))
         retiring = _grown_past(memory_bytes)
-        conn.send((*reply, retiring))
+        # Pickled once, here, so that an unpicklable result is reported rather than lost
+        # (``recv`` in the parent unpickles what ``send_bytes`` sends, as it would ``send``'s).
+        try:
+            payload = pickle.dumps((*reply, retiring), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:
+            bug = (f"unpicklable result ({error})", f"{reply[1]!r:.2000}")
+            payload = pickle.dumps(("bug", bug, retiring), protocol=pickle.HIGHEST_PROTOCOL)
+        conn.send_bytes(payload)
         if retiring:
             return  # the pool starts a fresh worker in its place
 

@@ -58,6 +58,16 @@ def test_a_bug_in_the_worker_is_a_runtime_error_with_its_traceback(pool: AuditPo
     assert pool.pids() == before
 
 
+def test_a_result_that_cannot_be_sent_back_is_reported_and_the_worker_kept(
+    pool: AuditPool,
+) -> None:
+    before = pool.pids()
+    with pytest.raises(RuntimeError, match=r"^unpicklable result .* \(in the audit worker"):
+        pool.run(AuditJob(POLICY, name="unpicklable.txt"))
+    assert pool.pids() == before
+    assert pool.run(AuditJob(POLICY, name="next.txt")).scorecard.overall.score > 0
+
+
 def test_over_the_deadline_the_worker_is_replaced(pool: AuditPool, tmp_path: Path) -> None:
     before = pool.pids()
     marker = tmp_path / "started"
