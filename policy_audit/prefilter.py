@@ -275,11 +275,61 @@ def _class_chars(items: list[Any]) -> Strings | None:
     return chars
 
 
+_MAX_BRANCHES = 16
+Conjunction = tuple[tuple[str, ...], ...]
+
+
+def _alternatives_of(items: list[Any]) -> tuple[Conjunction, ...] | None:
+    """For a sequence with an alternation in it (``\\b(?:A|B)\\s+C``, or a whole pattern
+    ``A|B``), the conjunction each alternative needs, read with what comes before and after
+    it; None when some alternative needs no word (then only the shared test can skip)."""
+    for index, (op, av) in enumerate(items):
+        branches = _branches_of(op, av)
+        if branches is None:
+            continue
+        if len(branches) > _MAX_BRANCHES:
+            return None
+        before, after = items[:index], items[index + 1:]
+        found = []
+        for branch in branches:
+            conjunction = _conjunction_of([*before, *branch, *after])
+            if not conjunction:
+                return None
+            found.append(tuple(_shortest_first(words) for words in conjunction))
+        return tuple(found)
+    return None
+
+
+def _branches_of(op: Any, av: Any) -> list[list[Any]] | None:
+    """The alternatives of an alternation, or of a group holding just one."""
+    if op is C.BRANCH:
+        return [list(branch) for branch in av[1]]
+    if op is C.SUBPATTERN and len(av[-1]) == 1:
+        inner_op, inner_av = next(iter(av[-1]))
+        return _branches_of(inner_op, inner_av)
+    return None
+
+
+def _any_holds(alternatives: tuple[Conjunction, ...], folded: str) -> bool:
+    """Whether ``folded`` holds a word of each set of some alternative."""
+    for conjunction in alternatives:
+        for words in conjunction:
+            for word in words:
+                if word in folded:
+                    break
+            else:
+                break  # this alternative cannot match: try the next
+        else:
+            return True
+    return False
+
+
 class Prefiltered:
     """A compiled pattern that is run only on texts holding one of its required strings.
     Offers the ``re.Pattern`` methods the readers use, with the same results."""
 
-    __slots__ = ("_compiled", "_conjunction", "_required", "_split", "flags", "pattern")
+    __slots__ = ("_alternatives", "_compiled", "_conjunction", "_required", "_split", "flags",
+                 "pattern")
 
     def __init__(self, compiled: re.Pattern[str], tree: Any = None) -> None:
         """``tree``: the pattern's parse tree, when ``compiled`` was built from one (an
@@ -295,6 +345,9 @@ class Prefiltered:
         # Every part's requirement, the rarest first: most texts fail the first test.
         self._conjunction = tuple(_shortest_first(s) for s in _conjunction_of(items)
                                   ) or ((self._required,) if self._required else ())
+        # A pattern of alternatives ("use … only for" or "used solely"): what each one
+        # needs, tested after the conjunction they share (which is often a common word).
+        self._alternatives = _alternatives_of(items) if self._conjunction else None
         self._split = _split_exclusions(tree, compiled.flags)
 
     @property
@@ -321,7 +374,7 @@ class Prefiltered:
                     break
             else:
                 return False
-        return True
+        return self._alternatives is None or _any_holds(self._alternatives, folded)
 
     # The methods below test the words inline rather than through ``may_match``: they are
     # called thousands of times per document, and two calls fewer each is a measurable part.
@@ -336,6 +389,8 @@ class Prefiltered:
                         break
                 else:
                     return None
+            if self._alternatives is not None and not _any_holds(self._alternatives, lowered):
+                return None
         if self._split is not None and pos == 0 and endpos >= len(string):
             return self._split.search(string)
         return self._compiled.search(string, pos, endpos)
@@ -370,6 +425,8 @@ class Prefiltered:
                         break
                 else:
                     return iter(())
+            if self._alternatives is not None and not _any_holds(self._alternatives, lowered):
+                return iter(())
         if self._split is not None and pos == 0 and endpos >= len(string):
             found = self._split.search(string)  # anchored at the start: one match at most
             return iter(() if found is None else (found,))

@@ -255,3 +255,17 @@ def test_test_finds_the_tail_anywhere_and_keeps_the_exclusions() -> None:
     possessive = fast_pattern(r"(?s)^(?!.*\bnever\b).*+\bdata\b")
     assert possessive._split is not None and possessive._split.tail is None  # never backtracks
     assert possessive.test("data") == (possessive._compiled.search("data") is not None)
+
+
+def test_each_alternative_is_tested_with_its_own_words() -> None:
+    pattern = fast_pattern(r"(?i)\b(?:use|utilize)\s+(?:\w+\s+){0,5}?(?:only|solely)\s+for\b|"
+                           r"\b(?:used|utilized)\s+(?:only|solely)\b")
+    # "used" (second alternative) and "for" (first) are here, but no alternative has all
+    # its words: the text is skipped without running the pattern.
+    assert pattern.may_match("Data used for audits is only kept a year.")
+    assert not pattern.may_match("Data is used for audits.")
+    assert pattern.search("Data is used for audits.") is None
+    assert pattern.search("Data is used only for audits.") is not None
+    assert pattern.search("Staff use the data solely for audits.") is not None
+    with_open_branch = fast_pattern(r"\b(?:shall|\w+ly)\s+purge\b")
+    assert with_open_branch.search("They quickly purge it.") is not None
