@@ -134,8 +134,9 @@ def required_conjunction(pattern: str, flags: int = 0) -> tuple[frozenset[str], 
     return _conjunction_of(list(tree))
 
 
-def _conjunction_of(items: list[Any]) -> tuple[frozenset[str], ...]:
-    info = _sequence(items)
+def _conjunction_of(items: list[Any], memo: _Memo | None = None
+                    ) -> tuple[frozenset[str], ...]:
+    info = _sequence(items, memo)
     found = [s for s in {*info.conjuncts, *([frozenset(info.required)] if info.required
                                             else [])}
              if min(map(len, s)) >= _MIN_LENGTH]  # fmt: skip
@@ -186,14 +187,20 @@ def _joined(left: Strings, right: Strings | None) -> Strings | None:
     return {a + b for a in left for b in right}
 
 
-def _sequence(items: list[Any]) -> _Info:
+# What each node of one parse tree says, by the node's identity (the node is kept with it,
+# so the identity cannot be reused while the entry lives): the alternatives of a pattern
+# read the same nodes before and after the alternation once per alternative.
+_Memo = dict[int, tuple[Any, "_Info"]]
+
+
+def _sequence(items: list[Any], memo: _Memo | None = None) -> _Info:
     run: Strings = {""}  # the literal strings matched since the last open piece
     exact_so_far = True
     prefixes: Strings | None = None
     best: Strings | None = None
     pieces: list[Strings] = []  # what each part of the sequence requires, all of them
     for op, av in items:
-        info = _item(op, av)
+        info = _item(op, av, memo)
         joined = _joined(run, info.exact)
         if joined is not None:
             run = joined
@@ -218,8 +225,19 @@ def _sequence(items: list[Any]) -> _Info:
     return _Info(required=best, prefixes=prefixes, conjuncts=conjuncts)
 
 
-def _item(op: Any, av: Any) -> _Info:
+def _item(op: Any, av: Any, memo: _Memo | None = None) -> _Info:
     """What one node of the parse tree says."""
+    if memo is None:
+        return _node(op, av, None)
+    kept = memo.get(id(av))
+    if kept is not None and kept[0] is av:
+        return kept[1]
+    info = _node(op, av, memo)
+    memo[id(av)] = (av, info)
+    return info
+
+
+def _node(op: Any, av: Any, memo: _Memo | None) -> _Info:
     if op is C.LITERAL:
         char = fold(chr(av))
         return _Info({char}, {char}, {char})
@@ -229,14 +247,14 @@ def _item(op: Any, av: Any) -> _Info:
         chars = _class_chars(av)
         return _Info(chars, chars, chars) if chars is not None else _NOTHING
     if op is C.BRANCH:
-        return _branch([_sequence(list(b)) for b in av[1]])
+        return _branch([_sequence(list(b), memo) for b in av[1]])
     if op is C.SUBPATTERN:
-        return _sequence(list(av[-1]))
+        return _sequence(list(av[-1]), memo)
     if op is C.ATOMIC_GROUP:
-        return _sequence(list(av))
+        return _sequence(list(av), memo)
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
         low, high, body = av
-        inner = _sequence(list(body))
+        inner = _sequence(list(body), memo)
         if low == 0:
             return _NOTHING
         if low == high == 1:
@@ -291,8 +309,9 @@ def _alternatives_of(items: list[Any]) -> tuple[Conjunction, ...] | None:
             return None
         before, after = items[:index], items[index + 1:]
         found = []
+        memo: _Memo = {}
         for branch in branches:
-            conjunction = _conjunction_of([*before, *branch, *after])
+            conjunction = _conjunction_of([*before, *branch, *after], memo)
             if not conjunction:
                 return None
             found.append(tuple(_shortest_first(words) for words in conjunction))
