@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -134,13 +135,28 @@ def test_a_page_is_normalised_as_its_lines_are(lines: list[str]) -> None:
     assert _normalise_page(lines) == [normalise_line(line) for line in lines]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet=".,;:()\"'“”’-aZ", min_size=1, max_size=8), max_size=10))
-def test_word_edges_strip_as_str_strip_does(words: list[str]) -> None:
-    from policy_audit.ingest import _WORD_EDGES
+def _plain_one_word_at_a_time(words: list[str]) -> int:
+    """Plain words as ``looks_garbled`` first counted them: each stripped and tested alone."""
+    return sum(
+        1 for w in words
+        if re.fullmatch(r"[a-z]+|[A-Z][a-z]+|[A-Z]+", w.strip(".,;:()\"'“”’-"))
+    )
 
-    expected = "\n".join(w.strip(".,;:()\"'“”’-") for w in words)
-    assert _WORD_EDGES.sub("", "\n".join(words)) == expected
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["word", "Word", "WORD", "wOrd", "(a)", "“Yes.”", "x\ufffd",
+                                 "\ufffd\ufffd"])
+                | st.text(alphabet=".,;:()\"'“”’-aZbYé1ſ\ufffd", min_size=1, max_size=8),
+                min_size=18, max_size=40))
+def test_garbled_counts_plain_words_as_a_word_at_a_time_does(words: list[str]) -> None:
+    from policy_audit.ingest import _PLAIN_WORDS, looks_garbled
+
+    plain = _plain_one_word_at_a_time(words)
+    assert len(_PLAIN_WORDS.findall("\n".join(words))) == plain
+    expected = len(words) >= 20 and (
+        plain / len(words) < 0.5 or sum(1 for w in words if "\ufffd" in w) > 5
+    )
+    assert looks_garbled(words) == expected
 
 
 @settings(max_examples=300, deadline=None)
