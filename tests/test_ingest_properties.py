@@ -135,6 +135,39 @@ def test_a_page_is_normalised_as_its_lines_are(lines: list[str]) -> None:
     assert _normalise_page(lines) == [normalise_line(line) for line in lines]
 
 
+def test_printable_text_has_nothing_for_the_cleaning_patterns_before_or_after_nfkc() -> None:
+    """Why ``normalise_pages`` may skip the patterns on printable lines."""
+    import unicodedata
+
+    from policy_audit.ingest import clean
+
+    printable = [c for c in map(chr, range(0x110000)) if c.isprintable()]
+    normalised = "".join(unicodedata.normalize("NFKC", c) for c in printable)
+    for pattern in (clean._CONTROL_SEPARATORS, clean._CONTROLS, clean._INVISIBLE,
+                    clean._SPACES):
+        assert pattern.search("".join(printable)) is None, pattern.pattern
+        assert pattern.search(normalised) is None, pattern.pattern
+    assert "\n" not in normalised
+
+
+# Printable pieces (the fast path: NFKC makes a space and an accent of "¨" and "´") and
+# the rest.
+_PRINTABLE = ["a", "Z", " ", ".", "é", "  ", "   ", "ﬁ", "¨", "´", "⑴", "Ａ", "Σ", "İ", "\u0301"]
+_UNPRINTABLE = ["\u00a0", "\u2003", "\u3000", "\t", "\u00ad", "\u200b", "\ufeff", "\ufffe",
+                "\x01", "\x0c", "\x1c", "\x7f", "\u2028", "\x85", "\r"]
+_TRICKY_LINE = st.lists(st.sampled_from(_PRINTABLE), max_size=12).map("".join) | st.lists(
+    st.sampled_from(_PRINTABLE + _UNPRINTABLE), max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_TRICKY_LINE, max_size=8), max_size=3))
+def test_pages_are_normalised_as_their_lines_are(pages: list[list[str]]) -> None:
+    from policy_audit.ingest.clean import _split_soft_hyphens, normalise_line, normalise_pages
+
+    expected = [[normalise_line(line) for line in _split_soft_hyphens(page)] for page in pages]
+    assert normalise_pages(pages) == expected
+
+
 def _plain_one_word_at_a_time(words: list[str]) -> int:
     """Plain words as ``looks_garbled`` first counted them: each stripped and tested alone."""
     return sum(

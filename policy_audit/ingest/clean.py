@@ -190,7 +190,24 @@ def assemble(pages: list[list[str]], *, paged: bool) -> tuple[str, list[PageSpan
 
 def normalise_pages(pages: list[list[str]]) -> list[list[str]]:
     """Each raw line normalised, soft-hyphen joins split again: what furniture is read from."""
-    return [_normalise_page(_split_soft_hyphens(page)) for page in pages]
+    return [
+        _normalise_printable(page) if all(map(str.isprintable, page))
+        else _normalise_page(_split_soft_hyphens(page))
+        for page in pages
+    ]
+
+
+def _normalise_printable(lines: list[str]) -> list[str]:
+    """``_normalise_page`` for lines without a control, format or odd space character (what
+    ``str.isprintable`` refuses: tab, line breaks, U+FFFE and all the patterns above match),
+    the usual page: only NFKC and runs of spaces are left to do (NFKC makes none of those
+    characters), and a scan for each pattern cost more than the rest of the cleaning."""
+    if not lines:
+        return []
+    page = unicodedata.normalize("NFKC", "\n".join(lines))
+    while "  " in page:  # each pass halves every run of spaces, at C speed
+        page = page.replace("  ", " ")
+    return [line.strip() for line in page.split("\n")]
 
 
 def _normalise_page(lines: list[str]) -> list[str]:
