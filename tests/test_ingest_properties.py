@@ -168,6 +168,22 @@ def test_pages_are_normalised_as_their_lines_are(pages: list[list[str]]) -> None
     assert normalise_pages(pages) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TRICKY_LINE, max_size=6), max_size=3), st.integers(0, 60))
+def test_dense_text_is_refused_as_counting_every_line_would(
+    pages: list[list[str]], limit: int
+) -> None:
+    from policy_audit.errors import TooLargeError
+    from policy_audit.ingest import _refuse_dense, _visible_characters
+
+    dense = _visible_characters(pages, limit)
+    if dense > limit:
+        with pytest.raises(TooLargeError, match=f"at least {dense:,}"):
+            _refuse_dense(pages, "x", limit)
+    else:
+        _refuse_dense(pages, "x", limit)
+
+
 def _plain_one_word_at_a_time(words: list[str]) -> int:
     """Plain words as ``looks_garbled`` first counted them: each stripped and tested alone."""
     return sum(
