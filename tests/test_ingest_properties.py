@@ -184,6 +184,80 @@ def test_dense_text_is_refused_as_counting_every_line_would(
         _refuse_dense(pages, "x", limit)
 
 
+def _copied_footers_line_by_line(pages: list[list[str]]) -> list[list[bool]]:
+    """``furniture._copied_footers`` as first written: a key and a test for every line."""
+    from collections import Counter
+
+    from policy_audit.ingest.furniture import STARTS_BLOCK, key, letters
+
+    keys = [[key(line) if line else "" for line in lines] for lines in pages]
+    counts = Counter(k for page in keys for k in page if k)
+    return [[bool(line) and "#" in k and counts[k] >= 3 and len(line) < 120
+             and letters(k) >= 4 and not STARTS_BLOCK.match(line)
+             for line, k in zip(lines, page, strict=True)]
+            for lines, page in zip(pages, keys, strict=True)]
+
+
+# Lines that repeat with other numbers, and case that lower() reads by its neighbours.
+_FOOTER_LINE = st.lists(st.sampled_from(
+    ["Page ", "ALPR Policy ", "rev ", "3", "12", "0", "ΟΔΟΣ", "Σ", "İ", "ſ", " ", "(a) ", "1.2 ",
+     "\n", "x" * 60]), max_size=5).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_FOOTER_LINE, max_size=12), max_size=3))
+def test_copied_footers_are_found_as_line_by_line(pages: list[list[str]]) -> None:
+    from policy_audit.ingest import furniture
+
+    assert furniture._copied_footers(pages) == _copied_footers_line_by_line(pages)
+    for lines in pages:
+        assert furniture._keys(lines) == [furniture.key(line) for line in lines]
+
+
+def _furniture_line_by_line(pages: list[list[str]], paged: bool) -> list[list[str | None]]:
+    """``furniture.furniture_of`` as first written: every line asked why it is furniture."""
+    from policy_audit.ingest import furniture as f
+
+    running = f._paged_running(pages) if paged else f._copied_footers(pages)
+    if 2 * sum(map(sum, running)) >= sum(1 for lines in pages for line in lines if line):
+        running = [[False] * len(lines) for lines in pages]
+    reasons: list[list[str | None]] = []
+    for lines, repeated in zip(pages, running, strict=True):
+        nonblank = [i for i, line in enumerate(lines) if line]
+        edges = set(nonblank[:4] + nonblank[-4:]) if paged and len(pages) > 1 else set()
+        reasons.append([f._reason(line, i in edges, repeated[i]) for i, line in enumerate(lines)])
+    return reasons
+
+
+# Boilerplate words in every case re folds ("ı", "ſ", "K" the Kelvin sign), and text.
+_FURNITURE_LINE = st.lists(st.sampled_from(
+    ["Page ", "PAGE ", "pAgE", " of ", "3", "12", "©", "(c) ", "(C)2020", "Copyright", "COPYRıGHT",
+     "all rights reſerved", "ALL RIGHTS RESERVED", "ΣΟΣ", "İ", "K", " ", "Policy text.", "\n",
+     "x" * 120, "-"]), max_size=6).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_FURNITURE_LINE, max_size=12), max_size=4), st.booleans())
+def test_furniture_is_found_as_line_by_line(pages: list[list[str]], paged: bool) -> None:
+    from policy_audit.ingest import furniture
+
+    assert furniture.furniture_of(pages, paged=paged) == _furniture_line_by_line(pages, paged)
+
+
+def test_only_the_listed_characters_fold_into_boilerplate_words_unlike_lower_case() -> None:
+    """Why ``furniture`` may find boilerplate words in the page lower-cased, not folded."""
+    from policy_audit import prefilter
+    from policy_audit.ingest import furniture
+
+    letters = set("".join(furniture._BOILERPLATE_WORDS))
+    for c in map(chr, range(0x110000)):
+        # fold's two ways: the tables (a line with any special character) and lower case.
+        tables = c.translate(prefilter._BEFORE_LOWER).lower().translate(prefilter._CANONICAL)
+        for folded in (prefilter.fold(c), tables):
+            if folded != c.lower() and letters & set(folded):
+                assert c in furniture._FOLDS_INTO_WORDS, c
+
+
 def _plain_one_word_at_a_time(words: list[str]) -> int:
     """Plain words as ``looks_garbled`` first counted them: each stripped and tested alone."""
     return sum(
