@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from policy_audit.errors import InputError  # noqa: E402
@@ -256,6 +256,50 @@ def test_only_the_listed_characters_fold_into_boilerplate_words_unlike_lower_cas
         for folded in (prefilter.fold(c), tables):
             if folded != c.lower() and letters & set(folded):
                 assert c in furniture._FOLDS_INTO_WORDS, c
+
+
+def _continuing_words() -> list[str]:
+    from policy_audit.ingest import clean
+
+    return clean._CONTINUING_WORDS
+
+
+_LINE_END = st.lists(st.sampled_from(
+    [*_continuing_words(), *(w.upper() for w in _continuing_words()), "x", "é", "ſ", "İ", " ",
+     "\n", ",", "—", "§", ".", "-"]), max_size=8).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_LINE_END)
+@example("xwhich\n")  # the longest reach: a letter glued to the word, and a line break
+@example("é shall\n")
+def test_a_continuing_end_is_found_in_the_tail_as_in_the_whole(text: str) -> None:
+    from policy_audit.ingest import clean
+
+    whole = clean._CONTINUES.search(text) is not None
+    assert (clean._CONTINUES.search(text[-clean._CONTINUES_REACH:]) is not None) == whole
+
+
+def _join_searching_always(previous: str, line: str) -> str:
+    """``clean._join`` as first written: the hyphen pattern searched at every join."""
+    from policy_audit.ingest import clean
+
+    hyphen = clean._HYPHEN_END.search(previous[-100:])
+    if hyphen and line[:1].islower():
+        left = hyphen.group(1)
+        if left.lower() in clean._COMPOUND_PREFIXES or not left.islower():
+            return previous + line
+        return previous[:-1] + line
+    return f"{previous} {line}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(_LINE_END, _LINE_END)
+def test_lines_join_as_when_the_hyphen_was_always_searched(previous: str, line: str) -> None:
+    from policy_audit.ingest import clean
+
+    previous, line = previous.strip(), line.strip()  # what unwrap joins: stripped lines
+    assert clean._join(previous, line) == _join_searching_always(previous, line)
 
 
 def _plain_one_word_at_a_time(words: list[str]) -> int:
