@@ -337,6 +337,23 @@ def test_markdown_lines_as_with_every_pattern_on_every_line(text: str) -> None:
     assert markdown_lines(text) == _markdown_every_pattern_on_every_line(text)
 
 
+# Lines that are signs of Markdown, lines that nearly are, and blank ones.
+_MARKDOWN_SIGN_LINES = st.lists(st.sampled_from(
+    ["# Heading", "#Heading", "- item", "  * item", "-item", "| a | b |", "| a", "text", "",
+     " ", "\t"]), max_size=8).map("\n".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_MARKDOWN | _MARKDOWN_SIGN_LINES)
+def test_markdown_is_recognised_as_by_line_starts(text: str) -> None:
+    import re
+
+    from policy_audit.ingest.sniff import looks_like_markdown
+
+    first_written = re.compile(r"^(?:#{1,6} \S|\s*+[-*] \S.*+|\|.++(?<=\|))$", re.M)
+    assert looks_like_markdown(text) == (len(first_written.findall(text[:20000])) >= 3)
+
+
 def _plain_one_word_at_a_time(words: list[str]) -> int:
     """Plain words as ``looks_garbled`` first counted them: each stripped and tested alone."""
     return sum(
