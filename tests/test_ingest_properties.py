@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -16,7 +17,7 @@ from types import ModuleType
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from policy_audit.errors import InputError  # noqa: E402
@@ -134,13 +135,247 @@ def test_a_page_is_normalised_as_its_lines_are(lines: list[str]) -> None:
     assert _normalise_page(lines) == [normalise_line(line) for line in lines]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet=".,;:()\"'“”’-aZ", min_size=1, max_size=8), max_size=10))
-def test_word_edges_strip_as_str_strip_does(words: list[str]) -> None:
-    from policy_audit.ingest import _WORD_EDGES
+def test_printable_text_has_nothing_for_the_cleaning_patterns_before_or_after_nfkc() -> None:
+    """Why ``normalise_pages`` may skip the patterns on printable lines."""
+    import unicodedata
 
-    expected = "\n".join(w.strip(".,;:()\"'“”’-") for w in words)
-    assert _WORD_EDGES.sub("", "\n".join(words)) == expected
+    from policy_audit.ingest import clean
+
+    printable = [c for c in map(chr, range(0x110000)) if c.isprintable()]
+    normalised = "".join(unicodedata.normalize("NFKC", c) for c in printable)
+    for pattern in (clean._CONTROL_SEPARATORS, clean._CONTROLS, clean._INVISIBLE,
+                    clean._SPACES):
+        assert pattern.search("".join(printable)) is None, pattern.pattern
+        assert pattern.search(normalised) is None, pattern.pattern
+    assert "\n" not in normalised
+
+
+# Printable pieces (the fast path: NFKC makes a space and an accent of "¨" and "´") and
+# the rest.
+_PRINTABLE = ["a", "Z", " ", ".", "é", "  ", "   ", "ﬁ", "¨", "´", "⑴", "Ａ", "Σ", "İ", "\u0301"]
+_UNPRINTABLE = ["\u00a0", "\u2003", "\u3000", "\t", "\u00ad", "\u200b", "\ufeff", "\ufffe",
+                "\x01", "\x0c", "\x1c", "\x7f", "\u2028", "\x85", "\r"]
+_TRICKY_LINE = st.lists(st.sampled_from(_PRINTABLE), max_size=12).map("".join) | st.lists(
+    st.sampled_from(_PRINTABLE + _UNPRINTABLE), max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_TRICKY_LINE, max_size=8), max_size=3))
+def test_pages_are_normalised_as_their_lines_are(pages: list[list[str]]) -> None:
+    from policy_audit.ingest.clean import _split_soft_hyphens, normalise_line, normalise_pages
+
+    expected = [[normalise_line(line) for line in _split_soft_hyphens(page)] for page in pages]
+    assert normalise_pages(pages) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TRICKY_LINE, max_size=6), max_size=3), st.integers(0, 60))
+def test_dense_text_is_refused_as_counting_every_line_would(
+    pages: list[list[str]], limit: int
+) -> None:
+    from policy_audit.errors import TooLargeError
+    from policy_audit.ingest import _refuse_dense, _visible_characters
+
+    dense = _visible_characters(pages, limit)
+    if dense > limit:
+        with pytest.raises(TooLargeError, match=f"at least {dense:,}"):
+            _refuse_dense(pages, "x", limit)
+    else:
+        _refuse_dense(pages, "x", limit)
+
+
+def _copied_footers_line_by_line(pages: list[list[str]]) -> list[list[bool]]:
+    """``furniture._copied_footers`` as first written: a key and a test for every line."""
+    from collections import Counter
+
+    from policy_audit.ingest.furniture import STARTS_BLOCK, key, letters
+
+    keys = [[key(line) if line else "" for line in lines] for lines in pages]
+    counts = Counter(k for page in keys for k in page if k)
+    return [[bool(line) and "#" in k and counts[k] >= 3 and len(line) < 120
+             and letters(k) >= 4 and not STARTS_BLOCK.match(line)
+             for line, k in zip(lines, page, strict=True)]
+            for lines, page in zip(pages, keys, strict=True)]
+
+
+# Lines that repeat with other numbers, and case that lower() reads by its neighbours.
+_FOOTER_LINE = st.lists(st.sampled_from(
+    ["Page ", "ALPR Policy ", "rev ", "3", "12", "0", "ΟΔΟΣ", "Σ", "İ", "ſ", " ", "(a) ", "1.2 ",
+     "\n", "x" * 60]), max_size=5).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_FOOTER_LINE, max_size=12), max_size=3))
+def test_copied_footers_are_found_as_line_by_line(pages: list[list[str]]) -> None:
+    from policy_audit.ingest import furniture
+
+    assert furniture._copied_footers(pages) == _copied_footers_line_by_line(pages)
+    for lines in pages:
+        assert furniture._keys(lines) == [furniture.key(line) for line in lines]
+
+
+def _furniture_line_by_line(pages: list[list[str]], paged: bool) -> list[list[str | None]]:
+    """``furniture.furniture_of`` as first written: every line asked why it is furniture."""
+    from policy_audit.ingest import furniture as f
+
+    running = f._paged_running(pages) if paged else f._copied_footers(pages)
+    if 2 * sum(map(sum, running)) >= sum(1 for lines in pages for line in lines if line):
+        running = [[False] * len(lines) for lines in pages]
+    reasons: list[list[str | None]] = []
+    for lines, repeated in zip(pages, running, strict=True):
+        nonblank = [i for i, line in enumerate(lines) if line]
+        edges = set(nonblank[:4] + nonblank[-4:]) if paged and len(pages) > 1 else set()
+        reasons.append([f._reason(line, i in edges, repeated[i]) for i, line in enumerate(lines)])
+    return reasons
+
+
+# Boilerplate words in every case re folds ("ı", "ſ", "K" the Kelvin sign), and text.
+_FURNITURE_LINE = st.lists(st.sampled_from(
+    ["Page ", "PAGE ", "pAgE", " of ", "3", "12", "©", "(c) ", "(C)2020", "Copyright", "COPYRıGHT",
+     "all rights reſerved", "ALL RIGHTS RESERVED", "ΣΟΣ", "İ", "K", " ", "Policy text.", "\n",
+     "x" * 120, "-"]), max_size=6).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_FURNITURE_LINE, max_size=12), max_size=4), st.booleans())
+def test_furniture_is_found_as_line_by_line(pages: list[list[str]], paged: bool) -> None:
+    from policy_audit.ingest import furniture
+
+    assert furniture.furniture_of(pages, paged=paged) == _furniture_line_by_line(pages, paged)
+
+
+def test_only_the_listed_characters_fold_into_boilerplate_words_unlike_lower_case() -> None:
+    """Why ``furniture`` may find boilerplate words in the page lower-cased, not folded."""
+    from policy_audit import prefilter
+    from policy_audit.ingest import furniture
+
+    letters = set("".join(furniture._BOILERPLATE_WORDS))
+    for c in map(chr, range(0x110000)):
+        # fold's two ways: the tables (a line with any special character) and lower case.
+        tables = c.translate(prefilter._BEFORE_LOWER).lower().translate(prefilter._CANONICAL)
+        for folded in (prefilter.fold(c), tables):
+            if folded != c.lower() and letters & set(folded):
+                assert c in furniture._FOLDS_INTO_WORDS, c
+
+
+def _continuing_words() -> list[str]:
+    from policy_audit.ingest import clean
+
+    return clean._CONTINUING_WORDS
+
+
+_LINE_END = st.lists(st.sampled_from(
+    [*_continuing_words(), *(w.upper() for w in _continuing_words()), "x", "é", "ſ", "İ", " ",
+     "\n", ",", "—", "§", ".", "-"]), max_size=8).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_LINE_END)
+@example("xwhich\n")  # the longest reach: a letter glued to the word, and a line break
+@example("é shall\n")
+def test_a_continuing_end_is_found_in_the_tail_as_in_the_whole(text: str) -> None:
+    from policy_audit.ingest import clean
+
+    whole = clean._CONTINUES.search(text) is not None
+    assert (clean._CONTINUES.search(text[-clean._CONTINUES_REACH:]) is not None) == whole
+
+
+def _join_searching_always(previous: str, line: str) -> str:
+    """``clean._join`` as first written: the hyphen pattern searched at every join."""
+    from policy_audit.ingest import clean
+
+    hyphen = clean._HYPHEN_END.search(previous[-100:])
+    if hyphen and line[:1].islower():
+        left = hyphen.group(1)
+        if left.lower() in clean._COMPOUND_PREFIXES or not left.islower():
+            return previous + line
+        return previous[:-1] + line
+    return f"{previous} {line}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(_LINE_END, _LINE_END)
+def test_lines_join_as_when_the_hyphen_was_always_searched(previous: str, line: str) -> None:
+    from policy_audit.ingest import clean
+
+    previous, line = previous.strip(), line.strip()  # what unwrap joins: stripped lines
+    assert clean._join(previous, line) == _join_searching_always(previous, line)
+
+
+def _markdown_every_pattern_on_every_line(text: str) -> list[str]:
+    """``markdown.markdown_lines`` as first written: all four inline patterns on each line."""
+    from policy_audit.ingest import markdown as md
+
+    lines: list[str] = []
+    for raw in text.splitlines():
+        if md._RULE.match(raw) or md._TABLE_RULE.match(raw):
+            lines.append("")
+            continue
+        line = md._QUOTE.sub("", raw)
+        line = md._IMAGE.sub(r"\1", line)
+        line = md._LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else
+                            f"{m.group(1)} ({m.group(2)})", line)
+        line = md._EMPHASIS.sub(r"\2", line)
+        if line.strip().startswith("|") and line.strip().endswith("|"):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            lines.extend([" | ".join(c for c in cells if c), ""])
+            continue
+        lines.append(line)
+    return lines
+
+
+_MARKDOWN = st.lists(st.sampled_from(
+    ["#", " ", "> ", ">", "!", "[", "]", "(", ")", "](", "*", "**", "_", "__", "`", "|", "-",
+     "---", ":", "a", "B", "x.y", "\n", "\t", "\u00a0"]), max_size=25).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_MARKDOWN)
+def test_markdown_lines_as_with_every_pattern_on_every_line(text: str) -> None:
+    from policy_audit.ingest.markdown import markdown_lines
+
+    assert markdown_lines(text) == _markdown_every_pattern_on_every_line(text)
+
+
+# Lines that are signs of Markdown, lines that nearly are, and blank ones.
+_MARKDOWN_SIGN_LINES = st.lists(st.sampled_from(
+    ["# Heading", "#Heading", "- item", "  * item", "-item", "| a | b |", "| a", "text", "",
+     " ", "\t"]), max_size=8).map("\n".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_MARKDOWN | _MARKDOWN_SIGN_LINES)
+def test_markdown_is_recognised_as_by_line_starts(text: str) -> None:
+    import re
+
+    from policy_audit.ingest.sniff import looks_like_markdown
+
+    first_written = re.compile(r"^(?:#{1,6} \S|\s*+[-*] \S.*+|\|.++(?<=\|))$", re.M)
+    assert looks_like_markdown(text) == (len(first_written.findall(text[:20000])) >= 3)
+
+
+def _plain_one_word_at_a_time(words: list[str]) -> int:
+    """Plain words as ``looks_garbled`` first counted them: each stripped and tested alone."""
+    return sum(
+        1 for w in words
+        if re.fullmatch(r"[a-z]+|[A-Z][a-z]+|[A-Z]+", w.strip(".,;:()\"'“”’-"))
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["word", "Word", "WORD", "wOrd", "(a)", "“Yes.”", "x\ufffd",
+                                 "\ufffd\ufffd"])
+                | st.text(alphabet=".,;:()\"'“”’-aZbYé1ſ\ufffd", min_size=1, max_size=8),
+                min_size=18, max_size=40))
+def test_garbled_counts_plain_words_as_a_word_at_a_time_does(words: list[str]) -> None:
+    from policy_audit.ingest import _PLAIN_WORDS, looks_garbled
+
+    plain = _plain_one_word_at_a_time(words)
+    assert len(_PLAIN_WORDS.findall("\n".join(words))) == plain
+    expected = len(words) >= 20 and (
+        plain / len(words) < 0.5 or sum(1 for w in words if "\ufffd" in w) > 5
+    )
+    assert looks_garbled(words) == expected
 
 
 @settings(max_examples=300, deadline=None)

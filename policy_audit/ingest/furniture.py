@@ -12,8 +12,10 @@ page that says the same thing each time), not the frame around it, and it is kep
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from typing import Literal
 
 from ..prefilter import fold
@@ -70,10 +72,52 @@ def furniture_of(pages: list[list[str]], *, paged: bool) -> list[list[Reason | N
         running = [[False] * len(lines) for lines in pages]
     reasons: list[list[Reason | None]] = []
     for lines, repeated in zip(pages, running, strict=True):
-        nonblank = [i for i, line in enumerate(lines) if line]
-        edges = set(nonblank[:_EDGE] + nonblank[-_EDGE:]) if paged and len(pages) > 1 else set()
-        reasons.append([_reason(line, i in edges, repeated[i]) for i, line in enumerate(lines)])
+        edges: set[int] = set()
+        if paged and len(pages) > 1:
+            nonblank = [i for i, line in enumerate(lines) if line]
+            edges = set(nonblank[:_EDGE] + nonblank[-_EDGE:])
+        # Any other line is text: only these are asked why (a few calls a line otherwise).
+        asked = edges | _with_boilerplate_words(lines)
+        asked.update(itertools.compress(range(len(lines)), repeated))
+        whys: list[Reason | None] = [None] * len(lines)
+        for i in asked:
+            whys[i] = _reason(lines[i], i in edges, repeated[i])
+        reasons.append(whys)
     return reasons
+
+
+def _with_boilerplate_words(lines: list[str]) -> set[int]:
+    """The lines holding a word ``is_boilerplate`` requires (a superset of the boilerplate
+    lines), found in the page lower-cased at once: lower case does not reach across a line
+    break, and it folds as ``fold`` does but for a few characters, that send every line to
+    the test. (Folding the page was slower than testing each line: its tables are applied
+    a character at a time.)"""
+    page = "\n".join(lines)
+    if any(c in page for c in _FOLDS_INTO_WORDS):
+        return set(range(len(lines)))
+    page = page.lower()
+    if page.count("\n") != len(lines) - 1:  # a line held a line break: test every line
+        return set(range(len(lines)))
+    found: set[int] = set()
+    line = start = 0
+    for at in sorted(_occurrences(page, _BOILERPLATE_WORDS)):
+        line += page.count("\n", start, at)
+        start = at
+        found.add(line)
+    return found
+
+
+# The characters ``fold`` turns into part of a boilerplate word where lower case does not
+# ("ſ" into "s"); tests/test_ingest_properties.py checks every character.
+_FOLDS_INTO_WORDS = "ıİſ"
+
+
+def _occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            yield at
+            at = text.find(word, at + 1)
 
 
 def _reason(line: str, at_edge: bool, repeated: bool) -> Reason | None:
@@ -149,17 +193,25 @@ def _completes(previous: str, line: str) -> bool:
 
 def _copied_footers(pages: list[list[str]]) -> list[list[bool]]:
     """Page-less text: numbered lines repeated 3+ times (a copied PDF's footer)."""
-    keys = [[key(line) if line else "" for line in lines] for lines in pages]
-    counts = Counter(k for page in keys for k in page if k)
+    keys = [_keys(lines) for lines in pages]
+    counts = Counter(itertools.chain.from_iterable(keys))
+    # The keys that could be a footer's, so most lines are passed over by a set lookup.
+    often = {k for k, n in counts.items() if n >= 3 and "#" in k}
 
     def footer(line: str, k: str) -> bool:
         return (
-            bool(line) and "#" in k and counts[k] >= 3 and len(line) < 120
-            and letters(k) >= 4 and not STARTS_BLOCK.match(line)
+            len(line) < 120 and letters(k) >= 4 and not STARTS_BLOCK.match(line)
         )
 
-    return [[footer(line, k) for line, k in zip(lines, page, strict=True)]
+    return [[k in often and footer(line, k) for line, k in zip(lines, page, strict=True)]
             for lines, page in zip(pages, keys, strict=True)]
+
+
+def _keys(lines: list[str]) -> list[str]:
+    """``key`` of each line, done on the page at once: neither lower case nor the digits
+    pattern reaches across a line break, so each line's key comes out the same."""
+    keys = key("\n".join(lines)).split("\n")
+    return keys if len(keys) == len(lines) else [key(line) for line in lines]
 
 
 _WHAT: dict[Reason, str] = {

@@ -24,11 +24,7 @@ def markdown_lines(text: str) -> list[str]:
         if _RULE.match(raw) or _TABLE_RULE.match(raw):
             lines.append("")
             continue
-        line = _QUOTE.sub("", raw)
-        line = _IMAGE.sub(r"\1", line)
-        line = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else
-                         f"{m.group(1)} ({m.group(2)})", line)
-        line = _EMPHASIS.sub(r"\2", line)
+        line = _inline_text(raw)
         if line.strip().startswith("|") and line.strip().endswith("|"):
             # A table row stays one line, its cells split by " | " ("Retention | 30 days"),
             # the shape ``policy_audit.fields`` reads as a key and its value.
@@ -37,3 +33,17 @@ def markdown_lines(text: str) -> list[str]:
             continue
         lines.append(line)
     return lines
+
+
+def _inline_text(raw: str) -> str:
+    """The line without its quote marker, images, links and emphasis. Each pattern runs
+    only on a line holding the characters every match of it holds: most lines hold none,
+    and running the four cost a few µs a line."""
+    line = _QUOTE.sub("", raw) if ">" in raw else raw
+    if "](" in line:
+        line = _IMAGE.sub(r"\1", line)
+        line = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else
+                         f"{m.group(1)} ({m.group(2)})", line)
+    if "*" in line or "_" in line or "`" in line:
+        line = _EMPHASIS.sub(r"\2", line)
+    return line
