@@ -24,6 +24,7 @@ thread only; it is safe to call from many threads at once (jobs wait for a free 
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
@@ -122,6 +123,12 @@ def _serve(conn: Connection, memory_bytes: int | None, target: Target, warm: boo
     if warm:
         run_audit(_WARM_UP)  # builds the spaCy pipeline, matchers and default rubric once
         _learn_policy_words()
+        # What start-up built (the pipeline, rubrics, compiled patterns: most of the heap)
+        # lives as long as the worker: out of the collector's sight, a full collection no
+        # longer walks it. Measured: three full collections per 100 audits took up to 99 ms
+        # each and made the slowest 1% of audits 143 ms instead of 86 ms.
+        gc.collect()
+        gc.freeze()
     conn.send(("ready", os.getpid()))
     while True:
         try:

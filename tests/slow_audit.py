@@ -8,9 +8,11 @@ RuntimeError).
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
+from policy_audit.errors import InputError
 from policy_audit.worker import AuditJob, AuditResult, run_audit
 
 GIB = 1024 * 1024 * 1024
@@ -27,6 +29,8 @@ def misbehaving(job: AuditJob) -> AuditResult:
     if name.startswith("unpicklable"):
         result = run_audit(job)  # a result pickle cannot send back to the parent
         return AuditResult(result.source, lambda: None)  # type: ignore[arg-type]
+    if name.startswith("frozen"):  # report how much of the heap start-up froze
+        raise InputError(f"frozen={gc.get_freeze_count()}")
     if name.startswith("hog"):
         hoard = [bytearray(GIB) for _ in range(64)]
         raise AssertionError(f"allocated {len(hoard)} GiB without a memory cap")
