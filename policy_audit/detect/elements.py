@@ -132,12 +132,14 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
         index = bisect.bisect_right(starts, token_start(doc, first)) - 1
         if index >= 0:
             marked[strings[match_id]].add(index)
-    contexts = [_context_of(clause, clauses[i - 1] if i else None)
-                for i, clause in enumerate(clauses)]
+    heads = [_frame_head(clause) for clause in clauses]
     # The headings, labels and lead-in that frame each clause (computed once, not once per
     # criterion). They repeat over many sentences: each distinct one is tested once.
-    frames = [{t for t in (clause.line.section, clause.line.label, context.head) if t is not None}
-              for clause, context in zip(clauses, contexts, strict=True)]
+    frames = [{t for t in (clause.line.section, clause.line.label,
+                           head.text if head is not None else None) if t is not None}
+              for clause, head in zip(clauses, heads, strict=True)]
+    # The rest of a clause's context only for the clauses some criterion reads.
+    contexts: dict[int, _Context] = {}
     headings = set().union(*frames)
     about_texts: dict[int, str] = {}
     findings: list[Finding] = []
@@ -152,7 +154,11 @@ def detect_elements(doc: Doc, clauses: list[Clause], criteria: list[Criterion]) 
             if on_topic else set()
         )
         for index in sorted(chosen):
-            clause, context = clauses[index], contexts[index]
+            clause = clauses[index]
+            context = contexts.get(index)
+            if context is None:
+                context = contexts[index] = _context_of(
+                    clause, clauses[index - 1] if index else None, heads[index])
             if spec.about is not None:
                 about = about_texts.get(index)
                 if about is None:  # the same for every criterion: built once per clause
@@ -203,11 +209,18 @@ def _key_of(clause: Clause) -> Line | None:
     return previous
 
 
-def _context_of(clause: Clause, previous: Clause | None = None) -> _Context:
+def _frame_head(clause: Clause) -> Line | None:
+    """The line a clause's list hangs from, when it frames the clause: a lead-in ending in
+    ":" or a short heading-like line."""
     head = list_head(clause)
+    if head is None or head.text.rstrip().endswith(":") or _is_heading_like(head):
+        return head
+    return None
+
+
+def _context_of(clause: Clause, previous: Clause | None, head: Line | None) -> _Context:
+    """``head``: the clause's ``_frame_head``."""
     lead_in = head.text if head is not None and head.text.rstrip().endswith(":") else None
-    if head is not None and lead_in is None and not _is_heading_like(head):
-        head = None
     frames = [t for t in (clause.label, clause.section) if t]
     if head is not None:
         frames.append(head.text)
