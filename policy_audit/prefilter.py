@@ -474,22 +474,21 @@ class _Exclusions:
         self.tail = tail
 
     def search(self, string: str) -> re.Match[str] | None:
-        for exclusion in self.exclusions:
-            if exclusion.search(string) is not None:
-                return None
-        return self.rest.match(string)
+        return None if self._excluded(string) else self.rest.match(string)
 
     def test(self, string: str) -> bool:
         """Whether ``search`` finds a match. ``.*`` reaches every position (DOTALL), so
         ``^.*Y`` matches if and only if Y does somewhere: a forward search for Y, skipped
         on a text without Y's words, instead of the backtracking from the text's end that
         finds the last Y."""
-        for exclusion in self.exclusions:
-            if exclusion.search(string) is not None:
-                return False
+        if self._excluded(string):
+            return False
         if self.tail is not None:
             return self.tail.search(string) is not None
         return self.rest.match(string) is not None
+
+    def _excluded(self, string: str) -> bool:
+        return any(exclusion.search(string) is not None for exclusion in self.exclusions)
 
 
 def _split_exclusions(tree: Any, flags: int) -> _Exclusions | None:
